@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ciops.circleci contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Command line entry point of the CircleCI API simulator.
+
+    python3 tests/simulator/server.py --port 0
+
+prints ``http://127.0.0.1:PORT/api/v1.1`` as the first line of stdout and
+serves until SIGTERM/SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from app import create_app  # noqa: E402  pylint: disable=wrong-import-position
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Request handler that writes no per-request access log."""
+
+    def log_request(self, code="-", size="-"):  # pylint: disable=unused-argument
+        return None
+
+
+def start_server(host: str = "127.0.0.1", port: int = 0, token: str = "sim-token",
+                 project_token: str = "sim-project-token", build_seconds: float = 2.0, verbose: bool = False):
+    """Create and start a threaded server in a daemon thread; returns (server, base_url, thread).
+
+    Stop it with ``server.shutdown()``. Useful for in-process tests.
+    """
+    app = create_app(token=token, project_token=project_token, build_seconds=build_seconds)
+    handler = WSGIRequestHandler if verbose else QuietRequestHandler
+    server = make_server(host, port, app, threaded=True, request_handler=handler)
+    server.daemon_threads = True
+    shown_host = "[%s]" % host if ":" in host else host
+    base = "http://%s:%d/api/v1.1" % (shown_host, server.server_port)
+    thread = threading.Thread(target=server.serve_forever, name="circleci-simulator", daemon=True)
+    thread.start()
+    return server, base, thread
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="CircleCI API v1/v1.1 simulator")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--token", default="sim-token", help="user API token")
+    parser.add_argument("--project-token", default="sim-project-token",
+                        help="project-scoped API token (cannot create github-user-key checkout keys)")
+    parser.add_argument("--build-seconds", type=float, default=2.0, help="duration of triggered builds")
+    parser.add_argument("--verbose", action="store_true", help="write an access log to stderr")
+    args = parser.parse_args(argv)
+
+    server, base, thread = start_server(args.host, args.port, args.token, args.project_token,
+                                        args.build_seconds, args.verbose)
+    stop = threading.Event()
+
+    def _stop(_signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    sys.stdout.write(base + "\n")
+    sys.stdout.flush()
+    while not stop.wait(0.5):
+        pass
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
