@@ -1,0 +1,486 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Unit tests of the one CircleCI client: headers, paths, errors, retries, paging, warnings."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import re
+
+import pytest
+import requests
+import responses
+
+from ansible_collections.ciops.circleci.plugins.module_utils import api as api_mod
+from ansible_collections.ciops.circleci.plugins.module_utils.api import (
+    CircleCIClient,
+    CircleCIError,
+    check_build_num,
+    check_envvar_name,
+    check_fingerprint,
+    check_trigger,
+    mask_value,
+    parse_project_slug,
+    trigger_body,
+)
+
+ROOT = 'https://circleci.example/api/v1.1'
+TOKEN = 'secret-token-value-42'
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+@pytest.fixture
+def warnings_seen():
+    return []
+
+
+@pytest.fixture
+def client(sleeps, warnings_seen):
+    c = CircleCIClient(TOKEN, api_url=ROOT, retries=3, sleep=sleeps.append, warn=warnings_seen.append)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def http():
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+
+
+# -- headers -------------------------------------------------------------------
+
+def test_every_request_carries_token_header_accept_and_user_agent(client, http):
+    http.add(responses.GET, ROOT + '/me', json={'login': 'demo'})
+    assert client.get('/me') == {'login': 'demo'}
+    request = http.calls[0].request
+    assert request.headers['Circle-Token'] == TOKEN
+    assert request.headers['Accept'] == 'application/json'
+    assert request.headers['User-Agent'].startswith('ciops.circleci/0.1.0')
+    assert 'Content-Type' not in request.headers
+    assert TOKEN not in request.url
+    assert 'circle-token' not in request.url.lower()
+
+
+def test_body_is_json_with_content_type(client, http):
+    path = client.project_path('acme', 'app', 'envvar')
+    http.add(responses.POST, ROOT + path, status=201, json={'name': 'A', 'value': 'xxxx1234'})
+    client.post(path, {'name': 'A', 'value': 'abc1234'})
+    request = http.calls[0].request
+    assert request.headers['Content-Type'] == 'application/json'
+    assert json.loads(request.body) == {'name': 'A', 'value': 'abc1234'}
+
+
+def test_user_agent_version_matches_galaxy_yml():
+    import os
+    here = os.path.dirname(__file__)
+    galaxy = os.path.join(here, '..', '..', '..', '..', 'galaxy.yml')
+    with open(galaxy) as f:
+        version = re.search(r'^version:\s*(\S+)', f.read(), re.M).group(1)
+    assert api_mod.COLLECTION_VERSION == version
+
+
+# -- paths ---------------------------------------------------------------------
+
+def test_v11_project_path_with_encoded_segments(client):
+    assert client.project_path('acme', 'app') == '/project/github/acme/app'
+    assert client.project_path('acme', 'app', 'tree', 'feature/x') == '/project/github/acme/app/tree/feature%2Fx'
+    assert client.project_path('acme', 'app', 'tree', u'r\u00e9sum\u00e9') == '/project/github/acme/app/tree/r%C3%A9sum%C3%A9'
+    assert client.project_path('acme', 'app', 'envvar', 'A B') == '/project/github/acme/app/envvar/A%20B'
+    assert client.project_path('acme', 'lib', vcs_type='bitbucket') == '/project/bitbucket/acme/lib'
+    assert client.project_path('acme', 'lib', vcs_type='bb') == '/project/bitbucket/acme/lib'
+
+
+def test_v1_project_path_has_no_vcs_segment():
+    c = CircleCIClient(TOKEN, api_url='https://circleci.example/api/v1/')
+    assert c.api_version == 'v1'
+    assert c.base_url == 'https://circleci.example/api/v1'
+    assert c.project_path('acme', 'app', 12, 'artifacts') == '/project/acme/app/12/artifacts'
+    with pytest.raises(CircleCIError, match='GitHub projects only'):
+        c.project_path('acme', 'lib', vcs_type='bitbucket')
+
+
+@pytest.mark.parametrize('username,project,segment', [('', 'app', 'x'), ('acme', '..', 'x'), ('acme', 'app', '..')])
+def test_path_rejects_empty_and_dot_segments(client, username, project, segment):
+    with pytest.raises(CircleCIError):
+        client.project_path(username, project, segment)
+
+
+def test_server_url_works_the_same():
+    c = CircleCIClient(TOKEN, api_url='https://circleci.corp.example/api/v1.1')
+    assert c.api_version == 'v1.1'
+    assert c.project_path('acme', 'app') == '/project/github/acme/app'
+
+
+@pytest.mark.parametrize('url', ['ftp://x/api', 'circleci.com/api/v1.1', 'https://x/api/v1.1?circle-token=abc'])
+def test_bad_api_url_is_refused(url):
+    with pytest.raises(CircleCIError, match='api_url must be'):
+        CircleCIClient(TOKEN, api_url=url)
+
+
+def test_missing_token_is_refused():
+    with pytest.raises(CircleCIError, match='api_token is required'):
+        CircleCIClient(None, api_url=ROOT)
+
+
+def test_unknown_vcs_type_is_refused():
+    with pytest.raises(CircleCIError, match='vcs_type must be one of'):
+        CircleCIClient(TOKEN, api_url=ROOT, vcs_type='gitlab')
+
+
+# -- errors --------------------------------------------------------------------
+
+def test_json_error_message(client, http):
+    http.add(responses.GET, ROOT + '/project/github/acme/app/envvar', status=401,
+             json={'message': 'You must log in first.'})
+    with pytest.raises(CircleCIError) as info:
+        client.get('/project/github/acme/app/envvar')
+    err = info.value
+    assert str(err) == ('CircleCI answered 401 You must log in first. for GET '
+                        '/project/github/acme/app/envvar: check api_token')
+    assert (err.status, err.method, err.path, err.server_message) == (
+        401, 'GET', '/project/github/acme/app/envvar', 'You must log in first.')
+    assert err.result() == {'status': 401, 'request': 'GET /project/github/acme/app/envvar',
+                            'api_message': 'You must log in first.'}
+    assert TOKEN not in str(err)
+
+
+def test_html_error_body(client, http):
+    http.add(responses.GET, ROOT + '/nope', status=404,
+             body='<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Oops</h1></body></html>',
+             content_type='text/html')
+    with pytest.raises(CircleCIError) as info:
+        client.get('/nope')
+    assert info.value.server_message == '404 Not Found'
+    assert str(info.value).startswith('CircleCI answered 404 404 Not Found for GET /nope')
+
+
+def test_empty_error_body_uses_reason(client, http):
+    http.add(responses.DELETE, ROOT + '/x', status=500, body='')
+    with pytest.raises(CircleCIError) as info:
+        client.delete('/x')
+    assert info.value.status == 500
+    assert 'Internal Server Error' in str(info.value)
+    assert 'server error' in str(info.value)
+
+
+def test_plain_text_error_body(client, http):
+    http.add(responses.POST, ROOT + '/x', status=400, body='bad things happened\n', content_type='text/plain')
+    with pytest.raises(CircleCIError, match='CircleCI answered 400 bad things happened for POST /x'):
+        client.post('/x', {})
+
+
+def test_upstream_json_inside_message(client, http):
+    inner = json.dumps({'message': 'Not Found', 'documentation_url': 'https://docs.github.example'})
+    http.add(responses.POST, ROOT + '/x', status=400, json={'message': inner})
+    with pytest.raises(CircleCIError) as info:
+        client.post('/x', {})
+    assert info.value.server_message == 'Not Found'
+
+
+def test_gone_explains_the_retirement(client, http):
+    http.add(responses.POST, ROOT + '/project/github/acme/app/tree/main', status=410,
+             json={'message': 'This endpoint has been removed.'})
+    with pytest.raises(CircleCIError, match='retired this API v1.1 endpoint on 2027-02-01; use API v2'):
+        client.post('/project/github/acme/app/tree/main', {})
+
+
+def test_success_with_non_json_body_is_a_clear_error(client, http):
+    http.add(responses.GET, ROOT + '/me', body='{:login "demo"}', content_type='application/edn')
+    with pytest.raises(CircleCIError, match='with a body that is not JSON'):
+        client.get('/me')
+
+
+def test_empty_success_body_is_none(client, http):
+    http.add(responses.POST, ROOT + '/user/heroku-key', body='')
+    assert client.post('/user/heroku-key', {'apikey': 'k'}) is None
+
+
+def test_404_on_read_is_absent_when_asked(client, http):
+    http.add(responses.GET, ROOT + '/project/github/acme/app/envvar/X', status=404, json={'message': 'env var not found'})
+    assert client.get('/project/github/acme/app/envvar/X', absent_ok=True) is None
+
+
+def test_404_on_read_raises_by_default(client, http):
+    http.add(responses.GET, ROOT + '/project/github/acme/nope', status=404, json={'message': 'Project not found'})
+    with pytest.raises(CircleCIError) as info:
+        client.get('/project/github/acme/nope')
+    assert info.value.not_found
+
+
+def test_404_on_delete_means_nothing_to_do(client, http):
+    http.add(responses.DELETE, ROOT + '/project/github/acme/app/envvar/X', status=404, json={'message': 'env var not found'})
+    assert client.delete('/project/github/acme/app/envvar/X') is None
+
+
+def test_network_error_is_clear_and_has_no_traceback(sleeps):
+    c = CircleCIClient(TOKEN, api_url='http://127.0.0.1:9/api/v1.1', retries=1, sleep=sleeps.append, timeout=2)
+    with pytest.raises(CircleCIError) as info:
+        c.get('/me')
+    assert 'Could not reach CircleCI for GET /me at http://127.0.0.1:9/api/v1.1: Connection refused (after 1 retries)' == str(info.value)
+    assert len(sleeps) == 1
+
+
+# -- retries -------------------------------------------------------------------
+
+@pytest.mark.parametrize('status', [429, 502, 503, 504])
+def test_get_and_delete_retry_gateway_and_rate_limit(client, http, sleeps, status):
+    for method in (responses.GET, responses.DELETE):
+        http.add(method, ROOT + '/x', status=status, json={'message': 'busy'})
+        http.add(method, ROOT + '/x', json={'ok': True})
+    assert client.get('/x') == {'ok': True}
+    assert client.delete('/x') == {'ok': True}
+    assert len(http.calls) == 4
+    assert len(sleeps) == 2
+
+
+def test_retries_are_capped(client, http, sleeps):
+    for _ in range(4):
+        http.add(responses.GET, ROOT + '/x', status=503)
+    with pytest.raises(CircleCIError, match=r'after 3 retries'):
+        client.get('/x')
+    assert len(http.calls) == 4
+    assert len(sleeps) == 3
+
+
+def test_backoff_is_jittered_exponential(client, http, sleeps, monkeypatch):
+    monkeypatch.setattr(api_mod.random, 'uniform', lambda low, high: high)
+    for _ in range(4):
+        http.add(responses.GET, ROOT + '/x', status=502)
+    with pytest.raises(CircleCIError):
+        client.get('/x')
+    assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_retry_after_is_honoured(client, http, sleeps, monkeypatch):
+    monkeypatch.setattr(api_mod.random, 'uniform', lambda low, high: 0)
+    http.add(responses.GET, ROOT + '/x', status=429, headers={'Retry-After': '7'})
+    http.add(responses.GET, ROOT + '/x', json=[])
+    assert client.get('/x') == []
+    assert sleeps == [7.0]
+
+
+def test_retry_after_as_http_date(client, http, sleeps):
+    http.add(responses.GET, ROOT + '/x', status=503, headers={'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT'})
+    http.add(responses.GET, ROOT + '/x', json=[])
+    client.get('/x')
+    assert 0 <= sleeps[0] < 1  # a date in the past: retry at once
+
+
+def test_post_retried_on_429(client, http, sleeps):
+    http.add(responses.POST, ROOT + '/x', status=429, headers={'Retry-After': '0'})
+    http.add(responses.POST, ROOT + '/x', status=201, json={'build_num': 1})
+    assert client.post('/x', {}) == {'build_num': 1}
+    assert len(http.calls) == 2
+
+
+def test_post_retried_on_503_only_with_retry_after(client, http, sleeps):
+    http.add(responses.POST, ROOT + '/x', status=503, headers={'Retry-After': '1'})
+    http.add(responses.POST, ROOT + '/x', status=201, json={})
+    client.post('/x', {})
+    assert len(http.calls) == 2
+    http.add(responses.POST, ROOT + '/y', status=503)
+    with pytest.raises(CircleCIError, match='503'):
+        client.post('/y', {})
+    assert len(http.calls) == 3
+
+
+@pytest.mark.parametrize('status', [502, 504, 500])
+def test_post_not_retried_when_server_may_have_acted(client, http, sleeps, status):
+    http.add(responses.POST, ROOT + '/x', status=status)
+    with pytest.raises(CircleCIError):
+        client.post('/x', {})
+    assert len(http.calls) == 1
+    assert sleeps == []
+
+
+def test_connection_refused_retried_for_post(sleeps):
+    calls = []
+
+    class Session(requests.Session):
+        def request(self, *args, **kwargs):
+            calls.append(args)
+            if len(calls) == 1:
+                raise requests.exceptions.ConnectionError('[Errno 111] Connection refused')
+            response = requests.Response()
+            response.status_code = 201
+            response._content = b'{"build_num": 3}'
+            return response
+
+    c = CircleCIClient(TOKEN, api_url=ROOT, sleep=sleeps.append, session=Session())
+    assert c.post('/x', {}) == {'build_num': 3}
+    assert len(calls) == 2
+
+
+def test_dropped_connection_not_retried_for_post_but_for_get(sleeps):
+    calls = []
+
+    class Session(requests.Session):
+        def request(self, method, *args, **kwargs):
+            calls.append(method)
+            raise requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected())")
+
+    c = CircleCIClient(TOKEN, api_url=ROOT, retries=2, sleep=sleeps.append, session=Session())
+    with pytest.raises(CircleCIError, match='Connection aborted'):
+        c.post('/x', {})
+    assert calls == ['POST']
+    with pytest.raises(CircleCIError, match=r'after 2 retries'):
+        c.get('/x')
+    assert calls == ['POST', 'GET', 'GET', 'GET']
+
+
+def test_read_timeout_retried_for_get_not_for_post(sleeps):
+    calls = []
+
+    class Session(requests.Session):
+        def request(self, method, *args, **kwargs):
+            calls.append(method)
+            raise requests.exceptions.ReadTimeout('Read timed out.')
+
+    c = CircleCIClient(TOKEN, api_url=ROOT, retries=1, sleep=sleeps.append, session=Session())
+    with pytest.raises(CircleCIError, match='timed out'):
+        c.post('/x', {})
+    with pytest.raises(CircleCIError):
+        c.get('/x')
+    assert calls == ['POST', 'GET', 'GET']
+
+
+# -- deprecation ---------------------------------------------------------------
+
+def test_sunset_header_becomes_one_warning(client, http, warnings_seen):
+    headers = {'Deprecation': 'true', 'Sunset': 'Mon, 01 Feb 2027 00:00:00 GMT'}
+    for _ in range(2):
+        http.add(responses.POST, ROOT + '/project/github/acme/app/tree/main', status=201, json={}, headers=headers)
+    client.post('/project/github/acme/app/tree/main', {})
+    client.post('/project/github/acme/app/tree/main', {})
+    assert warnings_seen == [
+        'CircleCI deprecates POST /project/github/acme/app/tree/main: the endpoint will be removed on '
+        '2027-02-01 (Sunset header). Plan the move to API v2 pipelines.']
+
+
+def test_deprecation_without_sunset(client, http, warnings_seen):
+    http.add(responses.GET, ROOT + '/x', json={}, headers={'Deprecation': 'true'})
+    client.get('/x')
+    assert warnings_seen == ['CircleCI deprecates GET /x (Deprecation header: true).']
+
+
+def test_no_warning_without_headers(client, http, warnings_seen):
+    http.add(responses.GET, ROOT + '/x', json={})
+    client.get('/x')
+    assert warnings_seen == []
+
+
+# -- pagination ----------------------------------------------------------------
+
+def _pages(http, path, sizes):
+    for size in sizes:
+        http.add(responses.GET, ROOT + path, json=[{'n': i} for i in range(size)])
+
+
+def _queries(http):
+    return [dict(c.request.params) for c in http.calls]
+
+
+def test_paginate_limit_250_makes_three_requests(client, http):
+    _pages(http, '/recent-builds', [100, 100, 50])
+    items = client.paginate('/recent-builds', limit=250)
+    assert len(items) == 250
+    assert _queries(http) == [{'limit': '100', 'offset': '0'}, {'limit': '100', 'offset': '100'},
+                              {'limit': '50', 'offset': '200'}]
+
+
+def test_paginate_small_limit_makes_one_request(client, http):
+    _pages(http, '/recent-builds', [30])
+    assert len(client.paginate('/recent-builds', limit=30)) == 30
+    assert _queries(http) == [{'limit': '30', 'offset': '0'}]
+
+
+def test_paginate_stops_at_first_short_page(client, http):
+    _pages(http, '/recent-builds', [100, 7])
+    assert len(client.paginate('/recent-builds', limit=1000)) == 107
+    assert len(http.calls) == 2
+
+
+def test_paginate_exactly_one_full_page_needs_an_empty_second_page(client, http):
+    _pages(http, '/recent-builds', [100, 0])
+    assert len(client.paginate('/recent-builds')) == 100
+    assert len(http.calls) == 2
+
+
+def test_paginate_keeps_params_and_offset(client, http):
+    _pages(http, '/project/github/acme/app', [5])
+    client.paginate('/project/github/acme/app', params={'filter': 'failed'}, limit=10, offset=40)
+    assert _queries(http) == [{'filter': 'failed', 'limit': '10', 'offset': '40'}]
+
+
+def test_paginate_reuses_one_session(client, http):
+    _pages(http, '/recent-builds', [100, 100, 1])
+    session = client.session
+    client.paginate('/recent-builds', limit=300)
+    assert client.session is session
+    assert client.request_count == 3
+
+
+def test_paginate_rejects_non_list(client, http):
+    http.add(responses.GET, ROOT + '/recent-builds', json={'message': 'odd'})
+    with pytest.raises(CircleCIError, match='where a list was expected'):
+        client.paginate('/recent-builds', limit=5)
+
+
+# -- input rules -----------------------------------------------------------------
+
+def test_envvar_name_rule():
+    assert check_envvar_name('_OK_1') == '_OK_1'
+    for bad in ('1ABC', 'A-B', '', 'A B', None, u'\u00c9T\u00c9'):
+        with pytest.raises(CircleCIError, match='Invalid environment variable name'):
+            check_envvar_name(bad)
+
+
+def test_fingerprint_rule():
+    good = ':'.join(['AB'] * 16)
+    assert check_fingerprint(good) == good.lower()
+    for bad in ('ab:cd', ':'.join(['zz'] * 16), 'SHA256:abc', None):
+        with pytest.raises(CircleCIError, match='Invalid fingerprint'):
+            check_fingerprint(bad)
+
+
+def test_build_num_rule():
+    assert check_build_num(3) == 3
+    for bad in (0, -1, True, '3', None):
+        with pytest.raises(CircleCIError):
+            check_build_num(bad)
+
+
+def test_trigger_rules_and_body():
+    with pytest.raises(CircleCIError, match='mutually exclusive'):
+        check_trigger(revision='abc', tag='v1')
+    with pytest.raises(CircleCIError, match='parallel must be a positive integer'):
+        check_trigger(parallel=0)
+    with pytest.raises(CircleCIError, match='quote the values of: DEBUG, N'):
+        check_trigger(build_parameters={'DEBUG': True, 'N': 3, 'OK': 'x'})
+    assert trigger_body() == {}
+    assert trigger_body(tag='v1', parallel=2, build_parameters={'A': 'b'}) == {
+        'tag': 'v1', 'parallel': 2, 'build_parameters': {'A': 'b'}}
+
+
+def test_mask_value():
+    assert mask_value('eu-west-1') == 'xxxxst-1'
+    assert mask_value('R') == 'xxxxR'
+    assert mask_value('') == 'xxxx'
+    assert mask_value(u'p\u00e4ss\u00f6rd') == u'xxxxs\u00f6rd'
+
+
+def test_parse_project_slug():
+    assert parse_project_slug('acme/app') == ('github', 'acme', 'app')
+    assert parse_project_slug('acme/app', 'bitbucket') == ('bitbucket', 'acme', 'app')
+    assert parse_project_slug('gh/acme/app') == ('github', 'acme', 'app')
+    assert parse_project_slug('bitbucket/acme/lib') == ('bitbucket', 'acme', 'lib')
+    for bad in ('acme', 'a//b', 'gitlab/acme/app', 'a/b/c/d'):
+        with pytest.raises(CircleCIError):
+            parse_project_slug(bad)
