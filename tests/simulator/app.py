@@ -151,8 +151,8 @@ class SimState:
         proj["next_num"] = num + 1
         build = {
             "num": num, "vcs": proj["vcs"], "user": proj["user"], "repo": proj["repo"],
-            "branch": branch, "revision": revision or data.revision_for(proj["vcs"], proj["user"], proj["repo"],
-                                                                     branch, num),
+            "branch": branch,
+            "revision": revision or data.revision_for(proj["vcs"], proj["user"], proj["repo"], branch, num),
             "tag": tag, "why": why, "outcome": outcome, "duration": float(duration),
             "queued_wall": queued_wall, "created_mono": None if finished else time.monotonic(),
             "canceled": False, "cancel_wall": None, "cancel_elapsed": None, "retry_of": retry_of,
@@ -914,6 +914,7 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
         return json_ok({"created": count, "first_build_num": first, "last_build_num": proj["next_num"] - 1}, 201)
 
     def dump_state() -> dict:
+        hidden = ("queued_wall", "created_mono", "cancel_wall", "tests")
         projects = []
         for proj in state.projects.values():
             projects.append({
@@ -921,8 +922,7 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
                 "following": proj["followed"], "default_branch": proj["default_branch"],
                 "envvars": dict(proj["envvars"]), "checkout_keys": copy.deepcopy(proj["checkout_keys"]),
                 "ssh_keys": copy.deepcopy(proj["ssh_keys"]),
-                "builds": [dict({k: v for k, v in b.items() if k not in ("queued_wall", "created_mono",
-                                                                             "cancel_wall", "tests")},
+                "builds": [dict({k: v for k, v in b.items() if k not in hidden},
                                 queued_at=data.iso(b["queued_wall"]), **build_phase(b)) for b in proj["builds"]],
             })
         return {"config": state.config, "user": state.user, "projects": projects, "faults": state.faults,

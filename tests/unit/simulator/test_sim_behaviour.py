@@ -23,7 +23,6 @@ import requests
 from conftest import PROJECT_TOKEN, SIM_DIR, TOKEN
 
 APP = "/project/github/acme/app"
-FP_RE = r"^([0-9a-f]{2}:){15}[0-9a-f]{2}$"
 
 
 def wait_for(sim, path, lifecycle, timeout=5.0):
@@ -297,7 +296,7 @@ def test_pagination_and_filters(sim):
     shallow = sim.call("GET", APP, params={"shallow": "true", "limit": 1}).json()[0]
     assert "steps" not in shallow and "vcs_url" not in shallow and shallow["build_num"] == 6
     sim.control("POST", "/seed/builds", json={"vcs_type": "github", "username": "acme", "project": "app",
-                                               "count": 250, "branch": "main", "artifacts": 2})
+                                              "count": 250, "branch": "main", "artifacts": 2})
     page = sim.call("GET", APP, params={"limit": 100, "offset": 200}).json()
     assert len(page) == 56 and page[0]["build_num"] == 56
     recent = sim.call("GET", "/recent-builds", params={"limit": 3}).json()
