@@ -10,36 +10,8 @@ import subprocess
 import sys
 
 import pytest
-import requests
 
-SIM_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "simulator"))
-TOKEN = "sim-token"
-PROJECT_TOKEN = "sim-project-token"
-
-
-class Sim:
-    """Small client for the simulator under test."""
-
-    def __init__(self, base: str):
-        self.base = base  # http://127.0.0.1:PORT/api/v1.1
-        self.root = base.rsplit("/api/", 1)[0]
-        self.v1 = self.root + "/api/v1"
-        self.http = requests.Session()
-
-    def call(self, method: str, path: str, token: str | None = TOKEN, accept: bool = True, base: str | None = None,
-             **kwargs) -> requests.Response:
-        headers = dict(kwargs.pop("headers", {}) or {})
-        if accept:
-            headers.setdefault("Accept", "application/json")
-        if token is not None:
-            headers.setdefault("Circle-Token", token)
-        url = path if path.startswith("http") else (base or self.base) + path
-        return self.http.request(method, url, headers=headers, timeout=10, **kwargs)
-
-    def control(self, method: str, path: str, **kwargs) -> requests.Response:
-        resp = self.http.request(method, self.root + "/_sim" + path, timeout=10, **kwargs)
-        assert resp.status_code < 400, resp.text
-        return resp
+from sim_testlib import SIM_DIR, Sim
 
 
 @pytest.fixture(scope="session")

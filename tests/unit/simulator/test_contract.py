@@ -21,7 +21,7 @@ import pytest
 import yaml
 from openapi_spec_validator import OpenAPIV2SpecValidator, validate
 
-from conftest import SIM_DIR
+from sim_testlib import SIM_DIR
 
 SPEC_PATH = os.path.join(SIM_DIR, "spec", "circleci-v1.swagger.yaml")
 FP_RE = re.compile(r"^([0-9a-f]{2}:){15}[0-9a-f]{2}$")

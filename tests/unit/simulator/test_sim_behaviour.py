@@ -20,7 +20,7 @@ import time
 import pytest
 import requests
 
-from conftest import PROJECT_TOKEN, SIM_DIR, TOKEN
+from sim_testlib import PROJECT_TOKEN, SIM_DIR, TOKEN
 
 APP = "/project/github/acme/app"
 
