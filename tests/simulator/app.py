@@ -522,6 +522,15 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
                 return 201, ser_build(proj, build, base), deprecation_headers()
             return None
         head = rest[0]
+        if head == "tree" and len(rest) >= 2 and method == "GET":
+            # v1.1 lists one branch's builds here, with the paging/filter/shallow of the project list.
+            limit, offset = page_params(query)
+            flt = check_filter(query)
+            shallow = str(query.get("shallow", "")).lower() == "true"
+            branch = "/".join(rest[1:])
+            matches = (b for b in reversed(proj["builds"]) if build_matches(b, flt, branch))
+            selected = list(itertools.islice(matches, offset, offset + limit))
+            return 200, [ser_build(proj, b, base, shallow=shallow) for b in selected], None
         if head == "tree" and len(rest) >= 2 and method == "POST":
             check_retired()
             branch = "/".join(rest[1:])
