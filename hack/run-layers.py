@@ -1,0 +1,130 @@
+"""Run the test layers of `make test` one after another and summarise them.
+
+    python hack/run-layers.py LAYER [LAYER...]
+
+Each layer is `make LAYER`; its output is streamed and saved to
+build/logs/LAYER.log. Every layer runs even when an earlier one failed (one
+run shows all problems; set FAIL_FAST=1 to stop at the first failure). At the
+end a table gives, per layer, its result, wall time and the tests it ran,
+counted from the runners' own output (pytest summary lines, ansible-test's
+sanity tests and integration targets, ansible-lint's processed files, molecule
+scenarios). The last line is `layers: N passed, M failed`; the exit status is
+non-zero when any layer failed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOG_DIR = os.path.join(ROOT, 'build', 'logs')
+
+PYTEST_SUMMARY = re.compile(r'^=*\s*(?P<body>(?:\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|deselected|warnings?)(?:, )?)+) in [\d.]+s')
+PYTEST_COUNT = re.compile(r'(\d+) (passed|failed|skipped|errors?|xfailed|xpassed)')
+SANITY_TEST = re.compile(r'^Running sanity test "([^"]+)"')
+SANITY_FAILED = re.compile(r'The (\d+) sanity test\(s\) listed below \(out of (\d+)\) failed')
+INTEGRATION_TARGET = re.compile(r'^Running (\S+) integration test role')
+ANSIBLE_LINT = re.compile(r'(\d+) failure\(s\), (\d+) warning\(s\)(?: on| in) (\d+) files')
+MOLECULE_SCENARIO = re.compile(r'^\s*(?:INFO\s+)?(?:Molecule executed (\d+) scenarios?|(\S+)\s*[➜>]\s*(?:test|destroy|syntax|converge|idempotence|verify)\b.*(?:Completed|Executed)?)')
+PLAY_RECAP = re.compile(r'^PLAY RECAP')
+
+
+def pytest_counts(lines: list[str]) -> list[str]:
+    """Every pytest summary line of a log, as 'N passed, M failed...' strings."""
+    found = []
+    for line in lines:
+        match = PYTEST_SUMMARY.search(line.strip())
+        if match:
+            found.append(', '.join('%s %s' % pair for pair in PYTEST_COUNT.findall(match.group('body'))))
+    return found
+
+
+def describe(layer: str, lines: list[str]) -> str:
+    """What a layer ran, as a short human string."""
+    parts: list[str] = []
+    sanity = [m.group(1) for m in map(SANITY_TEST.match, lines) if m]
+    if sanity:
+        failed = 0
+        for line in lines:
+            match = SANITY_FAILED.search(line)
+            if match:
+                failed = int(match.group(1))
+        parts.append('sanity: %d tests, %d failed' % (len(sanity), failed))
+    for count in pytest_counts(lines):
+        parts.append('pytest: ' + count)
+    targets = [m.group(1) for m in map(INTEGRATION_TARGET.match, lines) if m]
+    if targets:
+        parts.append('integration: %d targets (%s)' % (len(targets), ', '.join(sorted(set(targets)))))
+    for line in lines:
+        match = ANSIBLE_LINT.search(line)
+        if match:
+            parts.append('ansible-lint: %s files, %s failures, %s warnings' % (match.group(3), match.group(1), match.group(2)))
+    if layer == 'molecule':
+        scenarios = sorted({m.group(1) for m in map(re.compile(r'^\S*\s*(?:INFO\s+)?(\S+) ➜ verify').match, lines) if m})
+        recaps = sum(1 for line in lines if PLAY_RECAP.match(line))
+        parts.append('molecule: %d scenario(s) verified%s, %d plays' % (
+            len(scenarios), ' (%s)' % ', '.join(scenarios) if scenarios else '', recaps))
+    if layer == 'docs' and not parts:
+        parts.append('antsibull-docs lint-collection-docs')
+    return '; '.join(parts) or '-'
+
+
+def run_layer(layer: str) -> tuple[int, float, list[str]]:
+    """Run `make LAYER`, streaming and saving its output."""
+    os.makedirs(LOG_DIR, exist_ok=True)
+    log_path = os.path.join(LOG_DIR, layer + '.log')
+    lines: list[str] = []
+    start = time.monotonic()
+    print('\n######## layer %s: make %s' % (layer, layer), flush=True)
+    with open(log_path, 'w', encoding='utf-8') as log:
+        proc = subprocess.Popen(
+            ['make', '--no-print-directory', layer],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            text = raw.decode('utf-8', errors='replace')
+            log.write(text)
+            try:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            except BrokenPipeError:  # a reader that went away must not hide the result
+                pass
+            lines.append(text.rstrip('\n'))
+        status = proc.wait()
+    return status, time.monotonic() - start, lines
+
+
+def main(layers: list[str]) -> int:
+    fail_fast = os.environ.get('FAIL_FAST', '') not in ('', '0')
+    results = []
+    total_start = time.monotonic()
+    for layer in layers:
+        status, seconds, lines = run_layer(layer)
+        results.append((layer, status, seconds, describe(layer, lines)))
+        if status and fail_fast:
+            break
+    total = time.monotonic() - total_start
+
+    width = max(len(layer) for layer in layers)
+    print('\n######## summary (logs in build/logs/)')
+    print('%-*s  %-6s  %8s  %s' % (width, 'layer', 'result', 'time', 'tests'))
+    for layer, status, seconds, what in results:
+        print('%-*s  %-6s  %7.0fs  %s' % (width, layer, 'ok' if status == 0 else 'FAIL', seconds, what))
+    for layer in layers[len(results):]:
+        print('%-*s  %-6s  %8s  %s' % (width, layer, 'skip', '-', 'not run (FAIL_FAST)'))
+    print('%-*s  %-6s  %7.0fs' % (width, 'total', '', total))
+    passed = sum(1 for result in results if result[1] == 0)
+    failed = len(layers) - passed
+    print('layers: %d passed, %d failed' % (passed, failed), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1:]))

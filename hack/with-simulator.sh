@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Run a command against a fresh CircleCI simulator:
+#
+#     hack/with-simulator.sh CMD [ARGS...]
+#
+# Starts `tests/simulator/server.py --port 0` with the dev venv's python,
+# reads the base URL from its first stdout line, exports
+#
+#     CIRCLECI_API_URL   http://127.0.0.1:PORT/api/v1.1   (base URL, as printed)
+#     CIRCLECI_SIM_ROOT  http://127.0.0.1:PORT            (control API at /_sim/...)
+#     CIRCLECI_TOKEN     sim-token
+#
+# runs CMD, stops the simulator (also on failure or Ctrl-C) and exits with
+# CMD's status. The one place that knows how to start and stop the simulator:
+# integration, molecule, demo and bench all go through it.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+python="${SIM_PYTHON:-${root}/.venv/bin/python}"
+token="${CIRCLECI_SIM_TOKEN:-sim-token}"
+start_timeout="${SIM_START_TIMEOUT:-30}"
+
+if [ "$#" -eq 0 ]; then
+    echo "usage: $0 CMD [ARGS...]" >&2
+    exit 2
+fi
+
+logdir="${root}/build/simulator"
+mkdir -p "${logdir}"
+out="$(mktemp "${logdir}/stdout.XXXXXX")"
+err="${out/stdout/stderr}"
+
+"${python}" "${root}/tests/simulator/server.py" --port 0 --token "${token}" >"${out}" 2>"${err}" &
+sim_pid=$!
+
+# shellcheck disable=SC2329  # invoked by the EXIT trap
+stop_simulator() {
+    if kill -0 "${sim_pid}" 2>/dev/null; then
+        kill "${sim_pid}" 2>/dev/null || true
+        wait "${sim_pid}" 2>/dev/null || true
+    fi
+    rm -f "${out}" "${err}"
+}
+trap stop_simulator EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+base_url=""
+deadline=$((SECONDS + start_timeout))
+while [ -z "${base_url}" ]; do
+    if ! kill -0 "${sim_pid}" 2>/dev/null; then
+        echo "simulator exited before printing its URL; its stderr:" >&2
+        cat "${err}" >&2
+        exit 1
+    fi
+    if [ "${SECONDS}" -ge "${deadline}" ]; then
+        echo "simulator printed no URL within ${start_timeout}s" >&2
+        cat "${err}" >&2
+        exit 1
+    fi
+    # read fails until a whole line (with its newline) is there.
+    if IFS= read -r line <"${out}"; then
+        base_url="${line}"
+    else
+        sleep 0.1
+    fi
+done
+
+export CIRCLECI_API_URL="${base_url}"
+export CIRCLECI_SIM_ROOT="${base_url%%/api/*}"
+export CIRCLECI_TOKEN="${token}"
+echo "simulator (pid ${sim_pid}) at ${CIRCLECI_API_URL}"
+
+status=0
+"$@" || status=$?
+exit "${status}"
