@@ -43,7 +43,8 @@ def start_server(host: str = "127.0.0.1", port: int = 0, token: str = "sim-token
     server.daemon_threads = True
     shown_host = "[%s]" % host if ":" in host else host
     base = "http://%s:%d/api/v1.1" % (shown_host, server.server_port)
-    thread = threading.Thread(target=server.serve_forever, name="circleci-simulator", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              name="circleci-simulator", daemon=True)
     thread.start()
     return server, base, thread
 
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _stop)
     sys.stdout.write(base + "\n")
     sys.stdout.flush()
-    while not stop.wait(0.5):
+    while not stop.wait(0.1):
         pass
     server.shutdown()
     server.server_close()
