@@ -1,0 +1,578 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, ciops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: circleci_build
+short_description: Trigger, retry or cancel a CircleCI build, and wait for its outcome
+version_added: 0.1.0
+description:
+  - Triggers a build of a branch, revision or tag of a CircleCI project (API v1.1), retries or cancels a build,
+    and optionally waits for the build to finish, failing the task unless it succeeded. This is the task a
+    deployment playbook uses for "build this revision, wait, and stop if it failed".
+  - With O(branch), the build is triggered with C(POST /project/.../tree/{branch}) (the branch name is
+    URL-encoded, so V(feature/x) and non-ASCII names work); without, with C(POST /project/...), which builds
+    the project's default branch, or the given O(revision) or O(tag).
+  - A trigger is an action, not a state, so O(state=triggered) reports C(changed=true) every time, except with
+    O(unless_running=true) when a matching build is already queued or running.
+  - CircleCI removes the API v1.1 trigger and retry endpoints on 2027-02-01. Until then their C(Deprecation)
+    and C(Sunset) response headers become one Ansible warning; afterwards they answer C(410 Gone) and the
+    task fails with a message explaining the retirement. Canceling and reading builds are not affected.
+author:
+  - ciops maintainers
+options:
+  state:
+    description:
+      - V(triggered) starts a new build (of O(branch), O(revision) or O(tag), or of the default branch).
+      - V(retried) retries build O(build_num) and returns the new build.
+      - V(canceled) cancels build O(build_num). A build that has already finished is left alone and the task
+        reports C(changed=false).
+    type: str
+    choices: [triggered, retried, canceled]
+    default: triggered
+  branch:
+    description:
+      - The branch to build, for example V(main) or V(feature/login). Only with O(state=triggered).
+      - Without it, CircleCI builds the project's default branch, or the given O(revision) or O(tag).
+      - Cannot be combined with O(tag), because CircleCI builds tags only through the project trigger.
+    type: str
+  revision:
+    description:
+      - The commit to build (full or abbreviated SHA). Only with O(state=triggered).
+      - Mutually exclusive with O(tag).
+    type: str
+  tag:
+    description:
+      - The git tag to build. Only with O(state=triggered), and without O(branch).
+      - Mutually exclusive with O(revision).
+    type: str
+  parallel:
+    description:
+      - Number of containers to run the build on, a positive integer. Only with O(state=triggered).
+    type: int
+  build_parameters:
+    description:
+      - Extra environment variables for the build, as a dictionary of names to B(string) values
+        (quote numbers and booleans). Only with O(state=triggered).
+      - CircleCI echoes them back in the build, so do not pass secrets here; use project environment
+        variables (M(ciops.circleci.circleci_envvar)) instead.
+    type: dict
+  build_num:
+    description:
+      - The build to retry or cancel. Required with O(state=retried) and O(state=canceled).
+    type: int
+  unless_running:
+    description:
+      - With O(state=triggered), first look for a build that is queued, scheduled or running for the same
+        O(branch) (and O(revision) or O(tag), where given). When there is one, return it instead of starting
+        another, with C(changed=false), so that re-running a deployment playbook does not pile up builds.
+      - The search reads the project's 100 most recent builds in one request.
+      - Needs at least one of O(branch), O(revision) or O(tag) to know which builds count as the same.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until the build's lifecycle is C(finished), then fail the task unless its outcome is in
+        O(success_outcomes). Applies to O(state=triggered) (also to a build found by O(unless_running)) and
+        O(state=retried); a canceled build is finished at once.
+      - The task result then also has RV(waited_seconds) and RV(history).
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true). When they have passed and the build has not finished, the task
+        fails with the last known state and the build URL. The build keeps running unless
+        O(cancel_on_timeout=true).
+    type: int
+    default: 1800
+  poll_interval:
+    description:
+      - Seconds between two reads of the build with O(wait=true), at least 1.
+      - For the first minute of a wait the build is read every O(poll_interval) seconds; after that the
+        interval grows by 10% per read up to 4 times O(poll_interval), so a long build costs few requests.
+    type: int
+    default: 5
+  success_outcomes:
+    description:
+      - With O(wait=true), the outcomes that count as success. Any other outcome (V(failed), V(canceled),
+        V(timedout), V(infrastructure_fail), ...) fails the task.
+    type: list
+    elements: str
+    default: [success, no_tests]
+  cancel_on_timeout:
+    description:
+      - With O(wait=true), cancel the build when O(wait_timeout) has passed before it finished.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - ciops.circleci.connection
+  - ciops.circleci.connection.project
+  - ciops.circleci.attributes
+  - ciops.circleci.attributes.actiongroup
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Triggering and retrying send no request and report C(changed=true); no build is returned and nothing
+        is waited for.
+      - With O(unless_running=true) the list of recent builds is read, and C(changed=false) is predicted when
+        a matching build is running.
+      - Canceling reads the build and predicts C(changed=true) unless it has finished.
+  diff_mode:
+    support: partial
+    details:
+      - Only O(state=canceled) returns a diff (lifecycle, status and outcome before and after).
+notes:
+  - A build that CircleCI decides not to run (lifecycle C(not_run), for example a commit with C([ci skip]))
+    ends the wait with no outcome, so a task with O(wait=true) fails.
+  - CircleCI Server has no retry endpoint; O(state=retried) works against circleci.com only.
+  - The wait reads one build per poll (C(GET /project/.../{build_num})); a build lasting T seconds costs about
+    T / O(poll_interval) reads in its first minute and fewer afterwards.
+seealso:
+  - name: CircleCI API v1.1 reference
+    description: The build trigger, retry and cancel endpoints.
+    link: https://circleci.com/docs/api/v1/
+  - module: ciops.circleci.circleci_build_info
+'''
+
+EXAMPLES = r'''
+- name: Build the release revision, wait for it, and stop the deployment if it failed
+  ciops.circleci.circleci_build:
+    username: acme
+    project: app
+    branch: main
+    revision: "{{ release_sha }}"
+    unless_running: true
+    wait: true
+    wait_timeout: 1200
+  register: ci
+
+- name: Show what happened
+  ansible.builtin.debug:
+    msg: "Build {{ ci.build.build_num }} {{ ci.build.outcome }} after {{ ci.waited_seconds }}s: {{ ci.build.build_url }}"
+
+- name: Trigger a build of a feature branch with extra parameters, without waiting
+  ciops.circleci.circleci_build:
+    username: acme
+    project: app
+    branch: feature/login
+    parallel: 2
+    build_parameters:
+      DEPLOY_ENV: staging
+      RUN_SLOW_TESTS: "true"
+
+- name: Build a tag (tags are built through the project trigger, so no branch)
+  ciops.circleci.circleci_build:
+    username: acme
+    project: app
+    tag: v1.4.0
+    wait: true
+    success_outcomes: [success]
+
+- name: Retry a failed build and wait for the retry
+  ciops.circleci.circleci_build:
+    username: acme
+    project: app
+    state: retried
+    build_num: 1234
+    wait: true
+    poll_interval: 10
+
+- name: Cancel a build (nothing happens if it has already finished)
+  ciops.circleci.circleci_build:
+    username: acme
+    project: app
+    state: canceled
+    build_num: 1235
+
+- name: Give up on a stuck build after ten minutes, and cancel it
+  ciops.circleci.circleci_build:
+    username: acme
+    project: app
+    branch: main
+    wait: true
+    wait_timeout: 600
+    cancel_on_timeout: true
+'''
+
+RETURN = r'''
+build:
+  description:
+    - The build that was triggered, found running (O(unless_running)), retried (the new build) or canceled,
+      as CircleCI last reported it (after a wait, its final state).
+    - Keys CircleCI did not send are null; C(outcome) is null until the build has finished.
+  returned: success or failure after the build was known; not for O(state=triggered) or O(state=retried) in check mode
+  type: dict
+  contains:
+    build_num:
+      description: Build number.
+      type: int
+      sample: 42
+    build_url:
+      description: The build's page on CircleCI.
+      type: str
+      sample: https://circleci.com/gh/acme/app/42
+    username:
+      description: Owner of the project.
+      type: str
+      sample: acme
+    reponame:
+      description: Repository of the project.
+      type: str
+      sample: app
+    vcs_type:
+      description: Version control system.
+      type: str
+      sample: github
+    branch:
+      description: Branch built.
+      type: str
+      sample: feature/login
+    vcs_revision:
+      description: Commit built.
+      type: str
+      sample: 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567
+    vcs_tag:
+      description: Tag built, if any.
+      type: str
+      sample: v1.4.0
+    lifecycle:
+      description: C(queued), C(scheduled), C(not_run), C(not_running), C(running) or C(finished).
+      type: str
+      sample: finished
+    status:
+      description: Build status, for example C(queued), C(running), C(success), C(failed), C(canceled).
+      type: str
+      sample: success
+    outcome:
+      description: C(success), C(no_tests), C(failed), C(canceled), C(timedout) or C(infrastructure_fail); null until finished.
+      type: str
+      sample: success
+    why:
+      description: Why the build ran (C(api) for a trigger, C(retry) for a retry).
+      type: str
+      sample: api
+    queued_at:
+      description: When the build was queued (ISO 8601, UTC).
+      type: str
+      sample: "2026-11-27T10:00:00.000Z"
+    start_time:
+      description: When the build started; null while queued.
+      type: str
+      sample: "2026-11-27T10:00:05.000Z"
+    stop_time:
+      description: When the build stopped; null until finished.
+      type: str
+      sample: "2026-11-27T10:03:05.000Z"
+    build_time_millis:
+      description: Run time in milliseconds; null until finished.
+      type: int
+      sample: 180000
+    retry_of:
+      description: The build this one retries, if any.
+      type: int
+      sample: 41
+    canceled:
+      description: Whether the build was canceled.
+      type: bool
+      sample: false
+    parallel:
+      description: Number of containers; null when CircleCI sent a short build summary.
+      type: int
+      sample: 1
+    subject:
+      description: First line of the commit message.
+      type: str
+      sample: Fix login redirect
+    committer_name:
+      description: Committer of the commit.
+      type: str
+      sample: Demo User
+already_running:
+  description: With O(unless_running=true), whether a matching build was already queued or running (and returned instead of a new one).
+  returned: state is triggered and unless_running is true
+  type: bool
+  sample: false
+project:
+  description: The project, as C(vcs_type/username/project).
+  returned: always
+  type: str
+  sample: github/acme/app
+waited_seconds:
+  description: Seconds spent waiting for the build.
+  returned: after a wait (O(wait=true), not in check mode), also when the wait failed
+  type: float
+  sample: 183.2
+history:
+  description: Every change of lifecycle, status or outcome seen while waiting, oldest first.
+  returned: after a wait (O(wait=true), not in check mode), also when the wait failed
+  type: list
+  elements: dict
+  contains:
+    time:
+      description: When the change was seen (ISO 8601, UTC).
+      type: str
+      sample: "2026-11-27T10:00:05Z"
+    seconds:
+      description: Seconds since the wait started.
+      type: float
+      sample: 5.0
+    lifecycle:
+      description: The build's lifecycle then.
+      type: str
+      sample: running
+    status:
+      description: The build's status then.
+      type: str
+      sample: running
+    outcome:
+      description: The build's outcome then.
+      type: str
+      sample: null
+timed_out:
+  description: Whether the wait ended because O(wait_timeout) passed.
+  returned: after a wait
+  type: bool
+  sample: false
+'''
+
+import time
+
+from ansible_collections.ciops.circleci.plugins.module_utils.api import (
+    CircleCIError,
+    check_build_num,
+    trigger_body,
+)
+from ansible_collections.ciops.circleci.plugins.module_utils.builds import (
+    is_finished,
+    normalize_build,
+    find_active_build,
+    outcome_ok,
+    wait_for_build,
+)
+from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
+
+TRIGGER_OPTIONS = ('branch', 'revision', 'tag', 'parallel', 'build_parameters')
+RECENT_BUILDS = 100  # CircleCI's largest page: one request sees every recent build
+V2_VCS = {'github': 'gh', 'bitbucket': 'bb'}
+# The wait loop's clock and sleep, looked up at call time so that unit tests can replace them.
+MONOTONIC = time.monotonic
+SLEEP = time.sleep
+
+
+# ---------------------------------------------------------------------------
+# Pure helpers (unit-tested without HTTP)
+# ---------------------------------------------------------------------------
+
+def check_params(params):
+    """Everything CircleCI or this module would refuse, before any request. Returns the trigger body."""
+    state = params['state']
+    if state == 'triggered':
+        if params.get('build_num') is not None:
+            raise CircleCIError('build_num is used only with state=retried or state=canceled')
+        if params.get('branch') is not None and not params['branch']:
+            raise CircleCIError('branch must not be empty')
+        if params.get('branch') and params.get('tag'):
+            raise CircleCIError(
+                'branch and tag cannot be combined: CircleCI builds a tag through the project trigger, '
+                'so give tag without branch')
+        if params.get('unless_running') and not (params.get('branch') or params.get('revision') or params.get('tag')):
+            raise CircleCIError('unless_running needs branch, revision or tag to know which running builds count as the same')
+        body = trigger_body(params.get('revision'), params.get('tag'), params.get('parallel'),
+                            params.get('build_parameters'))
+    else:
+        given = [name for name in TRIGGER_OPTIONS if params.get(name) is not None]
+        if params.get('unless_running'):
+            given.append('unless_running')
+        if given:
+            raise CircleCIError('%s only apply to state=triggered, not state=%s' % (', '.join(given), state))
+        check_build_num(params.get('build_num'))
+        body = None
+    if params['wait']:
+        if params['wait_timeout'] is None or params['wait_timeout'] < 1:
+            raise CircleCIError('wait_timeout must be at least 1 second, got %r' % (params['wait_timeout'],))
+        if params['poll_interval'] is None or params['poll_interval'] < 1:
+            raise CircleCIError('poll_interval must be at least 1 second, got %r' % (params['poll_interval'],))
+        if not params['success_outcomes']:
+            raise CircleCIError('success_outcomes must name at least one outcome, e.g. [success]')
+    return body
+
+
+def plan_cancel(build):
+    """(changed, predicted build) for canceling this build."""
+    if is_finished(build):
+        return False, build
+    after = dict(build, lifecycle='finished', status='canceled', outcome='canceled', canceled=True)
+    return True, after
+
+
+def phase(build):
+    return dict((k, build.get(k)) for k in ('lifecycle', 'status', 'outcome')) if build else {}
+
+
+def v2_slug(vcs_type, username, project):
+    return '%s/%s/%s' % (V2_VCS.get(vcs_type, vcs_type), username, project)
+
+
+def retired(exc, module, action):
+    """A clearer CircleCIError for a 410 Gone from a retired v1.1 endpoint."""
+    p = module.params
+    return CircleCIError(
+        'CircleCI no longer accepts API v1.1 build %s requests (410 Gone for %s %s): these endpoints were '
+        'retired on 2027-02-01. Trigger a pipeline through API v2 instead: POST /api/v2/project/%s/pipeline.'
+        % (action, exc.method, exc.path, v2_slug(p['vcs_type'], p['username'], p['project'])),
+        status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
+
+
+def describe_outcomes(outcomes):
+    outcomes = list(outcomes)
+    if len(outcomes) == 1:
+        return outcomes[0]
+    return '%s or %s' % (', '.join(outcomes[:-1]), outcomes[-1])
+
+
+# ---------------------------------------------------------------------------
+# Requests
+# ---------------------------------------------------------------------------
+
+def post_or_explain(module, path, body, action):
+    try:
+        return module.client.post(path, body=body)
+    except CircleCIError as exc:
+        if exc.status == 410:
+            raise retired(exc, module, action)
+        raise
+
+
+def find_running(module):
+    p = module.params
+    builds = module.client.get(module.project_path(), params={'limit': RECENT_BUILDS, 'shallow': 'true'})
+    if not isinstance(builds, list):
+        raise CircleCIError('CircleCI answered GET %s with %s where a list of builds was expected'
+                            % (module.project_path(), type(builds).__name__))
+    return find_active_build(builds, branch=p['branch'], revision=p['revision'], tag=p['tag'])
+
+
+def wait(module, build, result):
+    """Wait for the build; fail the task on a timeout or an outcome outside success_outcomes."""
+    p = module.params
+    if not build.get('build_num'):
+        raise CircleCIError('CircleCI did not say which build it started (no build_num in its answer), so there is nothing to wait for')
+    path = module.project_path(str(build['build_num']))
+    build, history, waited = wait_for_build(
+        lambda: module.client.get(path), p['wait_timeout'], p['poll_interval'], build=build,
+        clock=MONOTONIC, sleep=SLEEP)
+    result.update(build=build, history=history, waited_seconds=round(waited, 1), timed_out=not is_finished(build))
+    url = build.get('build_url') or path
+    if result['timed_out']:
+        msg = 'Timed out after %ds waiting for build %s (lifecycle %s, status %s): %s' % (
+            int(round(waited)), build['build_num'], build.get('lifecycle'), build.get('status'), url)
+        if p['cancel_on_timeout']:
+            answer = module.client.post(module.project_path(str(build['build_num']), 'cancel'))
+            if isinstance(answer, dict):
+                result['build'] = normalize_build(dict(build, **answer))
+            msg += '; canceled the build (cancel_on_timeout=true)'
+        else:
+            msg += '; the build keeps running (set cancel_on_timeout to cancel it)'
+        module.fail_json(msg=msg, **result)
+    if not outcome_ok(build, p['success_outcomes']):
+        if build.get('lifecycle') == 'finished':
+            what = 'finished with outcome %s' % build.get('outcome')
+        else:
+            what = 'ended with lifecycle %s and no outcome' % build.get('lifecycle')
+        module.fail_json(msg='Build %s of %s %s (expected %s): %s' % (
+            build['build_num'], module.project_slug, what, describe_outcomes(p['success_outcomes']), url), **result)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# States
+# ---------------------------------------------------------------------------
+
+def trigger(module, body):
+    p = module.params
+    result = dict(changed=True, project=module.project_slug)
+    build = None
+    if p['unless_running']:
+        build = normalize_build(find_running(module))
+        result['already_running'] = build is not None
+        if build is not None:
+            result.update(changed=False, build=build)
+    if build is None:
+        if module.check_mode:
+            return result
+        path = module.project_path('tree', p['branch']) if p['branch'] else module.project_path()
+        build = normalize_build(post_or_explain(module, path, body, 'trigger'))
+        result['build'] = build
+    if p['wait'] and not module.check_mode:
+        wait(module, build, result)
+    return result
+
+
+def retry(module):
+    p = module.params
+    result = dict(changed=True, project=module.project_slug)
+    if module.check_mode:
+        return result
+    build = normalize_build(post_or_explain(module, module.project_path(str(p['build_num']), 'retry'), None, 'retry'))
+    result['build'] = build
+    if p['wait']:
+        wait(module, build, result)
+    return result
+
+
+def cancel(module):
+    num = str(module.params['build_num'])
+    before = normalize_build(module.client.get(module.project_path(num)))
+    changed, after = plan_cancel(before)
+    result = dict(changed=changed, project=module.project_slug, build=after)
+    if changed and not module.check_mode:
+        answer = module.client.post(module.project_path(num, 'cancel'))
+        # CircleCI answers with the build; fall back to the prediction if it sends less.
+        result['build'] = normalize_build(dict(after, **answer)) if isinstance(answer, dict) else after
+    if module._diff:
+        result['diff'] = dict(before=phase(before), after=phase(result['build']))
+    return result
+
+
+def run(module):
+    body = check_params(module.params)
+    state = module.params['state']
+    if state == 'triggered':
+        return trigger(module, body)
+    if state == 'retried':
+        return retry(module)
+    return cancel(module)
+
+
+def main():
+    module = CircleCIModule(
+        argument_spec=dict(
+            state=dict(type='str', default='triggered', choices=['triggered', 'retried', 'canceled']),
+            branch=dict(type='str'),
+            revision=dict(type='str'),
+            tag=dict(type='str'),
+            parallel=dict(type='int'),
+            build_parameters=dict(type='dict'),
+            build_num=dict(type='int'),
+            unless_running=dict(type='bool', default=False),
+            wait=dict(type='bool', default=False),
+            wait_timeout=dict(type='int', default=1800),
+            poll_interval=dict(type='int', default=5),
+            success_outcomes=dict(type='list', elements='str', default=['success', 'no_tests']),
+            cancel_on_timeout=dict(type='bool', default=False),
+        ),
+        mutually_exclusive=[('revision', 'tag')],
+        required_if=[('state', 'retried', ['build_num']), ('state', 'canceled', ['build_num'])],
+        supports_check_mode=True,
+    )
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,216 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+import pytest
+
+from ansible_collections.ciops.circleci.plugins.module_utils.builds import (
+    BUILD_FIELDS,
+    find_active_build,
+    is_finished,
+    next_poll_interval,
+    normalize_build,
+    outcome_ok,
+    wait_for_build,
+)
+
+
+class FakeClock(object):
+    """monotonic clock + sleep + wall clock that only move when the code under test sleeps."""
+
+    def __init__(self):
+        self.t = 1000.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.t
+
+    def sleep(self, seconds):
+        assert seconds > 0, 'a tight loop: slept %r' % seconds
+        self.sleeps.append(seconds)
+        self.t += seconds
+
+    def now(self):
+        return datetime.datetime(2026, 11, 27, 10, 0, 0, tzinfo=datetime.timezone.utc) + \
+            datetime.timedelta(seconds=self.t - 1000.0)
+
+
+class FakeBuild(object):
+    """A build that is queued for `queued` seconds, runs until `duration`, then finishes with `outcome`."""
+
+    def __init__(self, clock, queued=2.0, duration=10.0, outcome='success', num=42):
+        self.clock = clock
+        self.start = clock.t
+        self.queued = queued
+        self.duration = duration
+        self.outcome = outcome
+        self.num = num
+        self.gets = 0
+
+    def state(self):
+        elapsed = self.clock.t - self.start
+        base = {'build_num': self.num, 'build_url': 'https://circleci.com/gh/acme/app/%d' % self.num,
+                'branch': 'main', 'extra_field': 'dropped'}
+        if elapsed < self.queued:
+            return dict(base, lifecycle='queued', status='queued', outcome=None)
+        if elapsed < self.duration:
+            return dict(base, lifecycle='running', status='running', outcome=None)
+        return dict(base, lifecycle='finished', status=self.outcome, outcome=self.outcome)
+
+    def get(self):
+        self.gets += 1
+        return self.state()
+
+
+def wait(fake, clock, timeout=1800, poll_interval=1, initial=True):
+    return wait_for_build(fake.get, timeout, poll_interval, build=fake.state() if initial else None,
+                          clock=clock.clock, sleep=clock.sleep, now=clock.now)
+
+
+# -- normalize_build ---------------------------------------------------------------
+
+def test_normalize_keeps_exactly_the_build_fields():
+    raw = {'build_num': 7, 'lifecycle': 'running', 'steps': [1, 2], 'user': {'login': 'x'}}
+    build = normalize_build(raw)
+    assert set(build) == set(BUILD_FIELDS)
+    assert build['build_num'] == 7
+    assert build['lifecycle'] == 'running'
+    assert build['outcome'] is None and build['stop_time'] is None
+    assert 'steps' not in build
+
+
+def test_normalize_none_and_bad_types():
+    assert normalize_build(None) is None
+    with pytest.raises(TypeError):
+        normalize_build(['not', 'a', 'build'])
+
+
+# -- matching running builds ---------------------------------------------------------
+
+BUILDS = [  # newest first, like CircleCI's list
+    {'build_num': 9, 'branch': 'main', 'vcs_revision': 'abc1234def', 'vcs_tag': None, 'lifecycle': 'finished'},
+    {'build_num': 8, 'branch': 'feature/x', 'vcs_revision': 'ffff000', 'vcs_tag': None, 'lifecycle': 'queued'},
+    {'build_num': 7, 'branch': 'main', 'vcs_revision': 'abc1234def', 'vcs_tag': None, 'lifecycle': 'running'},
+    {'build_num': 6, 'branch': 'main', 'vcs_revision': '0000999', 'vcs_tag': 'v1', 'lifecycle': 'scheduled'},
+]
+
+
+@pytest.mark.parametrize('kwargs, expected', [
+    (dict(branch='main'), 7),
+    (dict(branch='feature/x'), 8),
+    (dict(branch='main', revision='ABC1234'), 7),
+    (dict(branch='main', revision='0000999'), 6),
+    (dict(branch='main', revision='deadbee'), None),
+    (dict(revision='ffff'), 8),
+    (dict(tag='v1'), 6),
+    (dict(tag='v2'), None),
+    (dict(branch='develop'), None),
+])
+def test_find_active_build(kwargs, expected):
+    found = find_active_build(BUILDS, **kwargs)
+    assert (found['build_num'] if found else None) == expected
+
+
+def test_find_active_build_ignores_finished_and_not_run():
+    builds = [{'build_num': 1, 'branch': 'main', 'lifecycle': 'finished'},
+              {'build_num': 2, 'branch': 'main', 'lifecycle': 'not_run'}]
+    assert find_active_build(builds, branch='main') is None
+    assert find_active_build([], branch='main') is None
+    assert find_active_build(None, branch='main') is None
+
+
+def test_is_finished_and_outcome_ok():
+    assert is_finished({'lifecycle': 'finished'})
+    assert is_finished({'lifecycle': 'not_run'})
+    assert not is_finished({'lifecycle': 'running'})
+    assert outcome_ok({'lifecycle': 'finished', 'outcome': 'no_tests'})
+    assert not outcome_ok({'lifecycle': 'finished', 'outcome': 'failed'})
+    assert not outcome_ok({'lifecycle': 'not_run', 'outcome': None})
+    assert outcome_ok({'lifecycle': 'finished', 'outcome': 'failed'}, ['failed'])
+
+
+# -- poll interval -------------------------------------------------------------------
+
+def test_poll_interval_is_steady_for_a_minute_then_grows_to_four_times():
+    assert next_poll_interval(5, 0, None) == 5
+    assert next_poll_interval(5, 59.9, 5) == 5
+    assert next_poll_interval(5, 60, 5) == pytest.approx(5.5)
+    assert next_poll_interval(5, 600, 19) == 20
+    assert next_poll_interval(5, 600, 20) == 20
+
+
+# -- the wait loop -------------------------------------------------------------------
+
+def test_short_build_is_polled_once_per_interval():
+    clock = FakeClock()
+    fake = FakeBuild(clock, queued=1, duration=3)
+    build, history, waited = wait(fake, clock)
+    assert build['lifecycle'] == 'finished' and build['outcome'] == 'success'
+    assert 'extra_field' not in build
+    assert fake.gets == 3
+    assert clock.sleeps == [1, 1, 1]
+    assert waited == 3
+    assert [(h['lifecycle'], h['status']) for h in history] == [
+        ('queued', 'queued'), ('running', 'running'), ('finished', 'success')]
+    assert history[0]['time'] == '2026-11-27T10:00:00Z'
+    assert history[1]['time'] == '2026-11-27T10:00:01Z' and history[1]['seconds'] == 1
+    assert history[2]['outcome'] == 'success'
+
+
+def test_already_finished_build_needs_no_request():
+    clock = FakeClock()
+    fake = FakeBuild(clock, queued=0, duration=0)
+    build, history, waited = wait(fake, clock)
+    assert fake.gets == 0 and clock.sleeps == [] and waited == 0
+    assert len(history) == 1
+
+
+def test_without_initial_state_the_build_is_read_first():
+    clock = FakeClock()
+    fake = FakeBuild(clock, queued=0, duration=0, outcome='failed')
+    build, history, waited = wait(fake, clock, initial=False)
+    assert fake.gets == 1
+    assert build['outcome'] == 'failed'
+
+
+def test_timeout_polls_a_last_time_at_the_deadline():
+    clock = FakeClock()
+    fake = FakeBuild(clock, queued=1, duration=100)
+    build, history, waited = wait(fake, clock, timeout=7.5, poll_interval=2)
+    assert build['lifecycle'] == 'running'
+    assert not is_finished(build)
+    assert waited == 7.5
+    assert clock.sleeps == [2, 2, 2, 1.5]
+    assert fake.gets == 4
+
+
+def test_long_build_costs_few_requests_and_never_sleeps_long():
+    clock = FakeClock()
+    fake = FakeBuild(clock, queued=30, duration=1800)
+    build, history, waited = wait(fake, clock, timeout=3600, poll_interval=5)
+    assert build['outcome'] == 'success'
+    # 12 polls in the first minute, then at most 20 s apart: far fewer than 1800 / 5 = 360.
+    assert 90 <= fake.gets <= 110, fake.gets
+    assert max(clock.sleeps) <= 20
+    assert min(clock.sleeps) == 5
+    assert waited < 1800 + 20
+
+
+def test_history_records_only_changes():
+    clock = FakeClock()
+    fake = FakeBuild(clock, queued=5, duration=20)
+    build, history, waited = wait(fake, clock, poll_interval=1)
+    assert fake.gets == 20
+    assert len(history) == 3
+
+
+def test_invalid_poll_interval_is_refused():
+    clock = FakeClock()
+    fake = FakeBuild(clock)
+    with pytest.raises(ValueError):
+        wait(fake, clock, poll_interval=0)

@@ -1,0 +1,397 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+import responses
+
+from ansible.module_utils.common import warnings as ansible_warnings
+
+from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
+from ansible_collections.ciops.circleci.plugins.modules import circleci_build
+
+from .conftest import API
+
+PROJECT = API + '/project/github/acme/app'
+SUNSET = {'Deprecation': 'true', 'Sunset': 'Mon, 01 Feb 2027 00:00:00 GMT'}
+
+
+def build(num=42, lifecycle='queued', status=None, outcome=None, branch='main', revision='abc1234', **extra):
+    out = {'build_num': num, 'build_url': 'https://circleci.com/gh/acme/app/%d' % num, 'branch': branch,
+           'vcs_revision': revision, 'vcs_tag': None, 'lifecycle': lifecycle, 'status': status or lifecycle,
+           'outcome': outcome, 'why': 'api', 'username': 'acme', 'reponame': 'app', 'vcs_type': 'github'}
+    out.update(extra)
+    return out
+
+
+def args(**kw):
+    base = dict(username='acme', project='app')
+    base.update(kw)
+    return base
+
+
+@pytest.fixture(autouse=True)
+def fresh_warnings():
+    # Ansible keeps module warnings in a process-wide dict; the shared run_module harness does not
+    # clear it, so a warning from an earlier test would show up here.
+    ansible_warnings._global_warnings.clear()
+    yield
+    ansible_warnings._global_warnings.clear()
+
+
+@pytest.fixture
+def fake_time(monkeypatch):
+    """Replace the wait loop's clock and sleep: no real sleeping, time moves only on sleep."""
+    state = {'t': 0.0, 'sleeps': []}
+
+    def sleep(seconds):
+        assert seconds > 0
+        state['sleeps'].append(seconds)
+        state['t'] += seconds
+
+    monkeypatch.setattr(circleci_build, 'MONOTONIC', lambda: state['t'])
+    monkeypatch.setattr(circleci_build, 'SLEEP', sleep)
+    return state
+
+
+# -- pure helpers -------------------------------------------------------------------
+
+def params(**kw):
+    base = dict(state='triggered', branch=None, revision=None, tag=None, parallel=None, build_parameters=None,
+                build_num=None, unless_running=False, wait=False, wait_timeout=1800, poll_interval=5,
+                success_outcomes=['success', 'no_tests'], cancel_on_timeout=False)
+    base.update(kw)
+    return base
+
+
+@pytest.mark.parametrize('kw, message', [
+    (dict(revision='abc', tag='v1'), 'revision and tag are mutually exclusive'),
+    (dict(branch='main', tag='v1'), 'branch and tag cannot be combined'),
+    (dict(parallel=0), 'parallel must be a positive integer'),
+    (dict(build_parameters={'N': 1}), 'quote the values of: N'),
+    (dict(build_num=3), 'build_num is used only with state=retried or state=canceled'),
+    (dict(unless_running=True), 'unless_running needs branch, revision or tag'),
+    (dict(state='retried', build_num=3, branch='main'), 'branch only apply to state=triggered, not state=retried'),
+    (dict(state='canceled', build_num=3, unless_running=True), 'unless_running only apply to state=triggered'),
+    (dict(state='canceled', build_num=0), 'build_num must be a positive integer'),
+    (dict(wait=True, poll_interval=0), 'poll_interval must be at least 1 second'),
+    (dict(wait=True, wait_timeout=0), 'wait_timeout must be at least 1 second'),
+    (dict(wait=True, success_outcomes=[]), 'success_outcomes must name at least one outcome'),
+    (dict(branch=''), 'branch must not be empty'),
+])
+def test_check_params_refuses(kw, message):
+    with pytest.raises(CircleCIError) as exc:
+        circleci_build.check_params(params(**kw))
+    assert message in str(exc.value)
+
+
+def test_check_params_builds_the_trigger_body():
+    body = circleci_build.check_params(params(branch='main', revision='abc', parallel=2,
+                                              build_parameters={'ENV': 'staging'}))
+    assert body == {'revision': 'abc', 'parallel': 2, 'build_parameters': {'ENV': 'staging'}}
+    assert circleci_build.check_params(params()) == {}
+    assert circleci_build.check_params(params(tag='v1')) == {'tag': 'v1'}
+    assert circleci_build.check_params(params(state='retried', build_num=5)) is None
+
+
+def test_plan_cancel():
+    running = build(lifecycle='running')
+    changed, after = circleci_build.plan_cancel(running)
+    assert changed is True
+    assert (after['lifecycle'], after['status'], after['outcome']) == ('finished', 'canceled', 'canceled')
+    done = build(lifecycle='finished', outcome='success')
+    assert circleci_build.plan_cancel(done) == (False, done)
+
+
+def test_v2_slug_and_outcome_text():
+    assert circleci_build.v2_slug('github', 'acme', 'app') == 'gh/acme/app'
+    assert circleci_build.v2_slug('bitbucket', 'acme', 'lib') == 'bb/acme/lib'
+    assert circleci_build.describe_outcomes(['success']) == 'success'
+    assert circleci_build.describe_outcomes(['success', 'no_tests']) == 'success or no_tests'
+    assert circleci_build.describe_outcomes(['a', 'b', 'c']) == 'a, b or c'
+
+
+# -- triggering ----------------------------------------------------------------------
+
+def test_trigger_branch_with_slash_is_url_encoded(api, run_module):
+    api.add(responses.POST, PROJECT + '/tree/feature%2Flogin', status=201, json=build(branch='feature/login'))
+    result = run_module(circleci_build, args(branch='feature/login'))
+    assert result['changed'] is True
+    assert result['build']['branch'] == 'feature/login'
+    assert result['build']['build_num'] == 42
+    assert len(api.calls) == 1
+    assert api.calls[0].request.url == PROJECT + '/tree/feature%2Flogin'
+    assert json.loads(api.calls[0].request.body) == {}
+    assert 'history' not in result and 'waited_seconds' not in result
+
+
+def test_trigger_unicode_branch(api, run_module):
+    api.add(responses.POST, PROJECT + '/tree/r%C3%A9sum%C3%A9%2Fv2', status=201, json=build(branch=u'résumé/v2'))
+    result = run_module(circleci_build, args(branch=u'résumé/v2'))
+    assert result['changed'] is True
+    assert api.calls[0].request.url.endswith('/tree/r%C3%A9sum%C3%A9%2Fv2')
+
+
+def test_trigger_revision_without_branch_posts_to_the_project(api, run_module):
+    api.add(responses.POST, PROJECT, status=201, json=build(revision='abc1234'))
+    result = run_module(circleci_build, args(revision='abc1234', parallel=2, build_parameters={'ENV': 'staging'}))
+    assert result['changed'] is True
+    assert json.loads(api.calls[0].request.body) == {
+        'revision': 'abc1234', 'parallel': 2, 'build_parameters': {'ENV': 'staging'}}
+
+
+def test_trigger_tag(api, run_module):
+    api.add(responses.POST, PROJECT, status=201, json=build(vcs_tag='v1.4.0'))
+    result = run_module(circleci_build, args(tag='v1.4.0'))
+    assert json.loads(api.calls[0].request.body) == {'tag': 'v1.4.0'}
+    assert result['build']['vcs_tag'] == 'v1.4.0'
+
+
+def test_revision_and_tag_refused_before_any_request(api, run_module):
+    result = run_module(circleci_build, args(revision='abc', tag='v1'))
+    assert result['failed'] is True
+    assert 'mutually exclusive' in result['msg']
+    assert len(api.calls) == 0
+
+
+def test_non_string_build_parameters_refused_before_any_request(api, run_module):
+    result = run_module(circleci_build, args(branch='main', build_parameters={'COUNT': 3, 'OK': 'x'}))
+    assert result['failed'] is True
+    assert result['msg'] == 'build_parameters values must be strings; quote the values of: COUNT'
+    assert len(api.calls) == 0
+
+
+def test_check_mode_trigger_sends_nothing(api, run_module):
+    result = run_module(circleci_build, args(branch='main', wait=True), check_mode=True)
+    assert result['changed'] is True
+    assert 'build' not in result
+    assert len(api.calls) == 0
+
+
+def test_deprecation_headers_become_one_warning(api, run_module):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(), headers=SUNSET)
+    result = run_module(circleci_build, args(branch='main'))
+    assert len(result['warnings']) == 1
+    assert '2027-02-01' in result['warnings'][0]
+
+
+def test_retired_trigger_explains_410(api, run_module):
+    api.add(responses.POST, PROJECT + '/tree/main', status=410,
+            json={'message': 'This endpoint has been removed. Use API v2 pipelines.'})
+    result = run_module(circleci_build, args(branch='main'))
+    assert result['failed'] is True
+    assert result['status'] == 410
+    assert result['msg'] == (
+        'CircleCI no longer accepts API v1.1 build trigger requests (410 Gone for POST '
+        '/project/github/acme/app/tree/main): these endpoints were retired on 2027-02-01. Trigger a pipeline '
+        'through API v2 instead: POST /api/v2/project/gh/acme/app/pipeline.')
+
+
+def test_other_errors_pass_through(api, run_module):
+    api.add(responses.POST, PROJECT + '/tree/main', status=403, json={'message': 'Permission denied'})
+    result = run_module(circleci_build, args(branch='main'))
+    assert result['failed'] is True
+    assert 'CircleCI answered 403 Permission denied for POST /project/github/acme/app/tree/main' in result['msg']
+
+
+# -- unless_running -----------------------------------------------------------------
+
+def recent(*items):
+    return list(items)
+
+
+def test_unless_running_returns_the_running_build_without_post(api, run_module):
+    api.add(responses.GET, PROJECT, json=recent(
+        build(50, 'finished', outcome='success'), build(49, 'running', branch='feature/x'), build(48, 'running')))
+    result = run_module(circleci_build, args(branch='main', unless_running=True))
+    assert result['changed'] is False
+    assert result['already_running'] is True
+    assert result['build']['build_num'] == 48
+    assert len(api.calls) == 1
+    assert api.calls[0].request.method == 'GET'
+    assert 'limit=100' in api.calls[0].request.url and 'shallow=true' in api.calls[0].request.url
+
+
+def test_unless_running_with_revision_ignores_other_revisions(api, run_module):
+    api.add(responses.GET, PROJECT, json=recent(build(48, 'running', revision='fff0000')))
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(51, revision='abc1234'))
+    result = run_module(circleci_build, args(branch='main', revision='abc1234', unless_running=True))
+    assert result['changed'] is True
+    assert result['already_running'] is False
+    assert result['build']['build_num'] == 51
+    assert [c.request.method for c in api.calls] == ['GET', 'POST']
+
+
+def test_unless_running_check_mode_reads_but_does_not_post(api, run_module):
+    api.add(responses.GET, PROJECT, json=recent(build(48, 'finished', outcome='success')))
+    result = run_module(circleci_build, args(branch='main', unless_running=True), check_mode=True)
+    assert result['changed'] is True
+    assert result['already_running'] is False
+    assert [c.request.method for c in api.calls] == ['GET']
+
+
+def test_unless_running_waits_for_the_found_build(api, run_module, fake_time):
+    api.add(responses.GET, PROJECT, json=recent(build(48, 'running')))
+    api.add(responses.GET, PROJECT + '/48', json=build(48, 'finished', outcome='success'))
+    result = run_module(circleci_build, args(branch='main', unless_running=True, wait=True, poll_interval=2))
+    assert result['changed'] is False
+    assert result['build']['outcome'] == 'success'
+    assert result['waited_seconds'] == 2
+    assert fake_time['sleeps'] == [2]
+
+
+# -- waiting -------------------------------------------------------------------------
+
+def test_wait_to_success(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='queued'))
+    api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='running'))
+    api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='running'))
+    api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='finished', outcome='success', status='success'))
+    result = run_module(circleci_build, args(branch='main', wait=True, poll_interval=3))
+    assert 'failed' not in result
+    assert result['changed'] is True
+    assert result['build']['outcome'] == 'success'
+    assert result['waited_seconds'] == 9
+    assert result['timed_out'] is False
+    assert [h['lifecycle'] for h in result['history']] == ['queued', 'running', 'finished']
+    assert fake_time['sleeps'] == [3, 3, 3]
+    assert len(api.calls) == 4
+
+
+def test_wait_to_failure_fails_the_task_with_the_outcome(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='queued'))
+    api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='finished', outcome='failed', status='failed'))
+    result = run_module(circleci_build, args(branch='main', wait=True))
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert result['msg'] == ('Build 42 of github/acme/app finished with outcome failed (expected success or '
+                             'no_tests): https://circleci.com/gh/acme/app/42')
+    assert result['build']['outcome'] == 'failed'
+    assert result['history'][-1]['outcome'] == 'failed'
+    assert result['waited_seconds'] == 5
+
+
+def test_custom_success_outcomes(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201,
+            json=build(lifecycle='finished', outcome='no_tests', status='no_tests'))
+    result = run_module(circleci_build, args(branch='main', wait=True, success_outcomes=['success']))
+    assert result['failed'] is True
+    assert 'finished with outcome no_tests (expected success)' in result['msg']
+    assert len(api.calls) == 1
+
+
+def test_not_run_build_ends_the_wait_and_fails(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='not_run', status='not_run'))
+    result = run_module(circleci_build, args(branch='main', wait=True))
+    assert result['failed'] is True
+    assert 'ended with lifecycle not_run and no outcome' in result['msg']
+
+
+def test_wait_timeout_fails_without_canceling(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='queued'))
+    for _ in range(3):
+        api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='running'))
+    result = run_module(circleci_build, args(branch='main', wait=True, wait_timeout=30, poll_interval=10))
+    assert result['failed'] is True
+    assert result['timed_out'] is True
+    assert result['msg'] == ('Timed out after 30s waiting for build 42 (lifecycle running, status running): '
+                             'https://circleci.com/gh/acme/app/42; the build keeps running (set '
+                             'cancel_on_timeout to cancel it)')
+    assert [c.request.method for c in api.calls] == ['POST', 'GET', 'GET', 'GET']
+    assert result['waited_seconds'] == 30
+
+
+def test_wait_timeout_with_cancel_on_timeout(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='queued'))
+    api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='running'))
+    api.add(responses.POST, PROJECT + '/42/cancel',
+            json=build(lifecycle='finished', status='canceled', outcome='canceled', canceled=True))
+    result = run_module(circleci_build, args(branch='main', wait=True, wait_timeout=5, cancel_on_timeout=True))
+    assert result['failed'] is True
+    assert result['msg'].endswith('; canceled the build (cancel_on_timeout=true)')
+    assert result['build']['status'] == 'canceled'
+    assert [c.request.url for c in api.calls][-1] == PROJECT + '/42/cancel'
+
+
+# -- retry ---------------------------------------------------------------------------
+
+def test_retry_returns_the_new_build(api, run_module):
+    api.add(responses.POST, PROJECT + '/41/retry', json=build(43, why='retry', retry_of=41), headers=SUNSET)
+    result = run_module(circleci_build, args(state='retried', build_num=41))
+    assert result['changed'] is True
+    assert result['build']['build_num'] == 43
+    assert result['build']['retry_of'] == 41
+    assert len(result['warnings']) == 1
+    assert api.calls[0].request.body is None
+
+
+def test_retry_and_wait(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/41/retry', json=build(43))
+    api.add(responses.GET, PROJECT + '/43', json=build(43, 'finished', outcome='success'))
+    result = run_module(circleci_build, args(state='retried', build_num=41, wait=True))
+    assert result['build']['outcome'] == 'success'
+    assert result['waited_seconds'] == 5
+
+
+def test_retry_check_mode_sends_nothing(api, run_module):
+    result = run_module(circleci_build, args(state='retried', build_num=41), check_mode=True)
+    assert result['changed'] is True
+    assert len(api.calls) == 0
+
+
+def test_retry_needs_build_num(api, run_module):
+    result = run_module(circleci_build, args(state='retried'))
+    assert result['failed'] is True
+    assert 'build_num' in result['msg']
+    assert len(api.calls) == 0
+
+
+def test_retired_retry_explains_410(api, run_module):
+    api.add(responses.POST, PROJECT + '/41/retry', status=410, json={'message': 'Gone'})
+    result = run_module(circleci_build, args(state='retried', build_num=41))
+    assert result['msg'].startswith('CircleCI no longer accepts API v1.1 build retry requests (410 Gone for POST '
+                                    '/project/github/acme/app/41/retry)')
+
+
+# -- cancel --------------------------------------------------------------------------
+
+def test_cancel_running_build(api, run_module):
+    api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='running'))
+    api.add(responses.POST, PROJECT + '/42/cancel',
+            json=build(lifecycle='finished', status='canceled', outcome='canceled', canceled=True))
+    result = run_module(circleci_build, args(state='canceled', build_num=42), diff=True)
+    assert result['changed'] is True
+    assert result['build']['status'] == 'canceled'
+    assert result['diff'] == {
+        'before': {'lifecycle': 'running', 'status': 'running', 'outcome': None},
+        'after': {'lifecycle': 'finished', 'status': 'canceled', 'outcome': 'canceled'}}
+    assert [c.request.method for c in api.calls] == ['GET', 'POST']
+
+
+def test_cancel_finished_build_is_a_no_op(api, run_module):
+    api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='finished', outcome='success'))
+    result = run_module(circleci_build, args(state='canceled', build_num=42))
+    assert result['changed'] is False
+    assert result['build']['outcome'] == 'success'
+    assert len(api.calls) == 1
+
+
+def test_cancel_check_mode_predicts_without_post(api, run_module):
+    api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='queued'))
+    result = run_module(circleci_build, args(state='canceled', build_num=42), check_mode=True, diff=True)
+    assert result['changed'] is True
+    assert result['build']['status'] == 'canceled'
+    assert result['diff']['before']['lifecycle'] == 'queued'
+    assert [c.request.method for c in api.calls] == ['GET']
+
+
+def test_cancel_unknown_build_fails(api, run_module):
+    api.add(responses.GET, PROJECT + '/999', status=404, json={'message': 'Build not found'})
+    result = run_module(circleci_build, args(state='canceled', build_num=999))
+    assert result['failed'] is True
+    assert 'CircleCI answered 404 Build not found for GET /project/github/acme/app/999' in result['msg']
