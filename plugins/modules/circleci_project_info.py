@@ -1,0 +1,339 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, ciops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: circleci_project_info
+short_description: Read the CircleCI user, followed projects, and one project's settings, env vars and checkout keys
+version_added: 0.1.0
+description:
+  - Reads what CircleCI knows about the signed-in user (C(GET /me)), the projects the user
+    follows (C(GET /projects)) and, for one project, its settings with SSH keys
+    (C(GET .../settings)), its environment variables with masked values (C(GET .../envvar))
+    and its checkout keys (C(GET .../checkout-key)).
+  - One request per item of O(gather); only the requested items are read.
+  - Secrets are left out of the result, see the notes.
+  - Recent builds across projects and the builds of one project are read with the
+    P(ciops.circleci.circleci_builds#lookup) lookup; one build with
+    M(ciops.circleci.circleci_build_info).
+author:
+  - ciops maintainers
+options:
+  username:
+    description:
+      - The user or organization that owns the project (the VCS owner).
+      - Needed, with O(project), for V(settings), V(envvars) and V(checkout_keys).
+    type: str
+    aliases: [org]
+  project:
+    description:
+      - The repository name of the project.
+      - Needed, with O(username), for V(settings), V(envvars) and V(checkout_keys).
+    type: str
+    aliases: [repo]
+  gather:
+    description:
+      - What to read, one request each.
+      - V(me) is the signed-in user; a project API token cannot read it.
+      - V(projects) is every project the user follows, with its settings and the last builds per branch.
+      - V(settings), V(envvars) and V(checkout_keys) are about the project O(username)/O(project).
+      - Default is V(me) and V(projects), plus V(settings), V(envvars) and V(checkout_keys)
+        when O(username) and O(project) are given.
+    type: list
+    elements: str
+    choices: [me, projects, settings, envvars, checkout_keys]
+extends_documentation_fragment:
+  - ciops.circleci.connection
+  - ciops.circleci.attributes
+  - ciops.circleci.attributes.actiongroup
+  - ciops.circleci.attributes.info_module
+notes:
+  - Left out of every result, at any depth, whatever their value (even null), are the keys whose
+    name contains C(token), C(secret), C(password), C(api_key), C(apikey) or C(private_key),
+    the key C(slack_webhook_url), and the user's C(pusher_id) (the id of the user's private
+    notification channel). That drops for example C(heroku_api_key) from V(me), and
+    C(slack_api_token), C(campfire_token), C(flowdock_api_token), C(hipchat_api_token),
+    C(irc_password) and C(slack_webhook_url) from project settings. Keys of name-keyed maps
+    (branch names, project URLs) are never dropped.
+  - Environment variable values cannot be read back from CircleCI; they come masked as
+    C(xxxx) plus the last four characters of the value.
+  - SSH keys added with M(ciops.circleci.circleci_ssh_key) are visible only here, in
+    RV(settings.ssh_keys), with their host name, public key and MD5 fingerprint.
+seealso:
+  - module: ciops.circleci.circleci_build_info
+  - plugin: ciops.circleci.circleci_builds
+    plugin_type: lookup
+  - name: CircleCI API v1.1 reference
+    description: The me, projects, settings, envvar and checkout-key endpoints.
+    link: https://circleci.com/docs/api/v1/
+'''
+
+EXAMPLES = r'''
+- name: Who am I and which projects do I follow (two requests)
+  ciops.circleci.circleci_project_info:
+  register: circleci
+
+- name: Print the followed projects
+  ansible.builtin.debug:
+    msg: "{{ circleci.projects | map(attribute='vcs_url') | list }}"
+
+- name: Everything about acme/app (five requests)
+  ciops.circleci.circleci_project_info:
+    username: acme
+    project: app
+  register: app
+
+- name: Only the env var names of acme/app (one request)
+  ciops.circleci.circleci_project_info:
+    username: acme
+    project: app
+    gather: [envvars]
+  register: app_env
+
+- name: Fail when a required variable is missing
+  ansible.builtin.assert:
+    that: "'AWS_REGION' in app_env.envvars | map(attribute='name')"
+
+- name: SSH keys and checkout keys of a Bitbucket project
+  ciops.circleci.circleci_project_info:
+    vcs_type: bitbucket
+    username: acme
+    project: lib
+    gather: [settings, checkout_keys]
+  register: lib
+
+- name: Host names that have an SSH key
+  ansible.builtin.debug:
+    msg: "{{ lib.settings.ssh_keys | map(attribute='hostname') | list }}"
+'''
+
+RETURN = r'''
+gathered:
+  description: The items that were read, in the order they were read.
+  returned: always
+  type: list
+  elements: str
+  sample: [me, projects, settings, envvars, checkout_keys]
+project:
+  description: The project, as C(vcs_type/username/project).
+  returned: when O(username) and O(project) are given
+  type: str
+  sample: github/acme/app
+me:
+  description:
+    - The signed-in user (C(GET /me)), without the secret keys listed in the notes.
+  returned: when V(me) is gathered
+  type: dict
+  sample:
+    login: demo
+    name: Demo User
+    selected_email: demo@example.com
+    admin: false
+    containers: 1
+    projects:
+      https://github.com/acme/app: {emails: default, on_dashboard: true}
+projects:
+  description:
+    - The followed projects (C(GET /projects)), each without the secret keys listed in the notes.
+    - Branch names in RV(projects[].branches) are URL-encoded by CircleCI (C(feature%2Flogin)).
+  returned: when V(projects) is gathered
+  type: list
+  elements: dict
+  sample:
+    - vcs_type: github
+      username: acme
+      reponame: app
+      vcs_url: https://github.com/acme/app
+      following: true
+      default_branch: main
+      branches:
+        main:
+          last_success: {build_num: 6, status: success}
+settings:
+  description: The project's settings (C(GET .../settings)), without the secret keys listed in the notes.
+  returned: when V(settings) is gathered
+  type: dict
+  contains:
+    ssh_keys:
+      description: The project's SSH keys for other hosts.
+      type: list
+      elements: dict
+      contains:
+        hostname:
+          description: Host the key is for (empty for every host).
+          type: str
+          sample: deploy.example.com
+        fingerprint:
+          description: Legacy MD5 fingerprint of the public key.
+          type: str
+          sample: "c1:7d:2e:4f:5a:6b:7c:8d:9e:af:b0:c1:d2:e3:f4:05"
+        public_key:
+          description: The public key.
+          type: str
+          sample: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB7...
+  sample:
+    vcs_type: github
+    username: acme
+    reponame: app
+    default_branch: main
+    has_usable_key: true
+    ssh_keys:
+      - hostname: deploy.example.com
+        fingerprint: "c1:7d:2e:4f:5a:6b:7c:8d:9e:af:b0:c1:d2:e3:f4:05"
+        public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB7...
+envvars:
+  description: The project's environment variables; the values are masked by CircleCI.
+  returned: when V(envvars) is gathered
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the variable.
+      type: str
+      sample: AWS_REGION
+    value:
+      description: C(xxxx) and the last four characters of the value (fewer for short values).
+      type: str
+      sample: xxxxst-1
+  sample:
+    - name: AWS_REGION
+      value: xxxxst-1
+    - name: SHORT
+      value: xxxxR
+checkout_keys:
+  description: The project's checkout keys.
+  returned: when V(checkout_keys) is gathered
+  type: list
+  elements: dict
+  contains:
+    type:
+      description: V(deploy-key) or V(github-user-key).
+      type: str
+      sample: deploy-key
+    fingerprint:
+      description: MD5 fingerprint of the key.
+      type: str
+      sample: "10:1e:4c:9a:23:7b:1f:2d:5e:6f:70:81:92:a3:b4:c5"
+    public_key:
+      description: The public key.
+      type: str
+    preferred:
+      description: Whether CircleCI uses this key to check out.
+      type: bool
+    login:
+      description: The user of a V(github-user-key), null for a deploy key.
+      type: str
+    time:
+      description: When the key was created.
+      type: str
+      sample: "2024-04-30T08:00:00.000Z"
+  sample:
+    - type: deploy-key
+      fingerprint: "10:1e:4c:9a:23:7b:1f:2d:5e:6f:70:81:92:a3:b4:c5"
+      public_key: "ssh-rsa AAAAB3NzaC1yc2E..."
+      preferred: true
+      login: null
+      time: "2024-04-30T08:00:00.000Z"
+'''
+
+import re
+
+from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
+
+GATHER_CHOICES = ('me', 'projects', 'settings', 'envvars', 'checkout_keys')
+PROJECT_ITEMS = ('settings', 'envvars', 'checkout_keys')
+
+SECRET_KEY_RE = re.compile(r'token|secret|password|api_?key|private_key', re.IGNORECASE)
+SECRET_KEYS = frozenset(('slack_webhook_url', 'pusher_id'))
+# Maps whose keys are names (branches, project URLs), not field names: their keys are kept.
+NAME_KEYED = frozenset(('branches', 'projects'))
+
+
+def is_secret_key(key):
+    return isinstance(key, str) and (key in SECRET_KEYS or bool(SECRET_KEY_RE.search(key)))
+
+
+def drop_secrets(value):
+    """A copy of a CircleCI document without secret-looking keys, at any depth."""
+    if isinstance(value, list):
+        return [drop_secrets(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if is_secret_key(key):
+            continue
+        if key in NAME_KEYED and isinstance(item, dict):
+            out[key] = dict((name, drop_secrets(sub)) for name, sub in item.items())
+        else:
+            out[key] = drop_secrets(item)
+    return out
+
+
+def normalise_settings(settings):
+    settings = drop_secrets(settings or {})
+    settings['ssh_keys'] = [
+        dict(hostname=key.get('hostname'), fingerprint=key.get('fingerprint'), public_key=key.get('public_key'))
+        for key in settings.get('ssh_keys') or [] if isinstance(key, dict)]
+    return settings
+
+
+def plan_gather(gather, has_project):
+    """The items to read, in a fixed order, without duplicates; raises on project items without a project."""
+    if gather is None:
+        wanted = GATHER_CHOICES if has_project else ('me', 'projects')
+    else:
+        wanted = gather
+    missing = [item for item in PROJECT_ITEMS if item in wanted and not has_project]
+    if missing:
+        raise CircleCIError(
+            'gather=%s needs username and project: give the project whose %s to read'
+            % (','.join(missing), ', '.join(missing)))
+    return [item for item in GATHER_CHOICES if item in wanted]
+
+
+def gather_info(module):
+    p = module.params
+    has_project = bool(p['username'] and p['project'])
+    items = plan_gather(p['gather'], has_project)
+    client = module.client
+    result = dict(changed=False, gathered=items)
+    if has_project:
+        result['project'] = module.project_slug
+    for item in items:
+        if item == 'me':
+            result['me'] = drop_secrets(client.get('/me'))
+        elif item == 'projects':
+            result['projects'] = drop_secrets(client.get('/projects') or [])
+        elif item == 'settings':
+            result['settings'] = normalise_settings(client.get(module.project_path('settings')))
+        elif item == 'envvars':
+            result['envvars'] = [dict(name=e.get('name'), value=e.get('value'))
+                                 for e in client.get(module.project_path('envvar')) or []]
+        elif item == 'checkout_keys':
+            result['checkout_keys'] = client.get(module.project_path('checkout-key')) or []
+    return result
+
+
+def main():
+    module = CircleCIModule(
+        argument_spec=dict(
+            username=dict(type='str', aliases=['org']),
+            project=dict(type='str', aliases=['repo']),
+            gather=dict(type='list', elements='str', choices=list(GATHER_CHOICES)),
+        ),
+        project=False,
+        required_together=[('username', 'project')],
+        supports_check_mode=True,
+    )
+    module.run(gather_info)
+
+
+if __name__ == '__main__':
+    main()

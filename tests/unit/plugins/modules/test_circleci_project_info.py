@@ -1,0 +1,177 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+import responses
+
+from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
+from ansible_collections.ciops.circleci.plugins.modules import circleci_project_info
+from ansible_collections.ciops.circleci.plugins.modules.circleci_project_info import drop_secrets, plan_gather
+
+from .conftest import API, TOKEN
+
+PROJ = API + '/project/github/acme/app'
+HEROKU = 'heroku-secret-abcdef123456'
+ME = {
+    'login': 'demo', 'name': 'Demo User', 'heroku_api_key': HEROKU, 'pusher_id': 'pusher-private-id',
+    'github_oauth_scopes': ['repo'], 'containers': 1,
+    'projects': {'https://github.com/acme/token-service': {'emails': 'default', 'on_dashboard': True}},
+}
+SETTINGS = {
+    'vcs_type': 'github', 'username': 'acme', 'reponame': 'app', 'default_branch': 'main',
+    'slack_api_token': 'slack-secret', 'campfire_token': None, 'irc_password': 'irc-secret',
+    'slack_webhook_url': 'https://hooks.slack.com/services/T/B/secret', 'hipchat_api_token': None,
+    'aws': {'keypair': {'access_key_id': 'AKIA', 'secret_access_key': 'aws-secret'}},
+    'branches': {'feature%2Ftoken-refresh': {'last_success': None}, 'main': {'last_success': {'build_num': 6}}},
+    'ssh_keys': [{'hostname': 'deploy.example.com', 'public_key': 'ssh-ed25519 AAAA', 'fingerprint': 'aa:bb',
+                  'extra': 'x'}],
+}
+ENVVARS = [{'name': 'AWS_REGION', 'value': 'xxxxst-1'}, {'name': 'SHORT', 'value': 'xxxxR'}]
+KEYS = [{'public_key': 'ssh-rsa AAAA', 'type': 'deploy-key', 'fingerprint': '10:1e', 'login': None,
+         'preferred': True, 'time': '2024-04-30T08:00:00.000Z'}]
+SECRETS = (HEROKU, 'pusher-private-id', 'slack-secret', 'irc-secret', 'hooks.slack.com', 'aws-secret')
+
+
+def assert_no_secret(result):
+    text = json.dumps(result)
+    for secret in SECRETS:
+        assert secret not in text
+
+
+def test_default_without_project_reads_me_and_projects(api, run_module):
+    api.add(responses.GET, API + '/me', json=ME)
+    api.add(responses.GET, API + '/projects', json=[SETTINGS])
+    result = run_module(circleci_project_info, {})
+    assert result['changed'] is False
+    assert result['gathered'] == ['me', 'projects']
+    assert 'project' not in result
+    assert result['me'] == {'login': 'demo', 'name': 'Demo User', 'github_oauth_scopes': ['repo'], 'containers': 1,
+                            'projects': ME['projects']}
+    assert result['projects'][0]['branches'] == SETTINGS['branches']
+    assert 'slack_api_token' not in result['projects'][0]
+    assert result['projects'][0]['aws'] == {'keypair': {'access_key_id': 'AKIA'}}
+    assert_no_secret(result)
+    assert [c.request.url for c in api.calls] == [API + '/me', API + '/projects']
+    assert all(c.request.headers['Circle-Token'] == TOKEN for c in api.calls)
+
+
+def test_default_with_project_reads_all_five(api, run_module):
+    api.add(responses.GET, API + '/me', json=ME)
+    api.add(responses.GET, API + '/projects', json=[])
+    api.add(responses.GET, PROJ + '/settings', json=SETTINGS)
+    api.add(responses.GET, PROJ + '/envvar', json=ENVVARS)
+    api.add(responses.GET, PROJ + '/checkout-key', json=KEYS)
+    result = run_module(circleci_project_info, dict(username='acme', project='app'))
+    assert result['gathered'] == ['me', 'projects', 'settings', 'envvars', 'checkout_keys']
+    assert result['project'] == 'github/acme/app'
+    assert result['settings']['ssh_keys'] == [
+        {'hostname': 'deploy.example.com', 'fingerprint': 'aa:bb', 'public_key': 'ssh-ed25519 AAAA'}]
+    assert result['settings']['default_branch'] == 'main'
+    for key in ('slack_api_token', 'campfire_token', 'irc_password', 'slack_webhook_url', 'hipchat_api_token'):
+        assert key not in result['settings']
+    assert result['envvars'] == ENVVARS
+    assert result['checkout_keys'] == KEYS
+    assert_no_secret(result)
+    assert len(api.calls) == 5
+
+
+def test_only_envvars_is_one_request(api, run_module):
+    api.add(responses.GET, PROJ + '/envvar', json=ENVVARS)
+    result = run_module(circleci_project_info, dict(username='acme', project='app', gather=['envvars']))
+    assert result['gathered'] == ['envvars']
+    assert result['envvars'] == ENVVARS
+    assert set(result) >= {'changed', 'gathered', 'project', 'envvars'}
+    assert not set(result) & {'me', 'projects', 'settings', 'checkout_keys'}
+    assert len(api.calls) == 1
+
+
+def test_duplicates_are_read_once_in_fixed_order(api, run_module):
+    api.add(responses.GET, PROJ + '/checkout-key', json=KEYS)
+    api.add(responses.GET, API + '/me', json=ME)
+    result = run_module(circleci_project_info, dict(username='acme', project='app',
+                                                    gather=['checkout_keys', 'me', 'checkout_keys']))
+    assert result['gathered'] == ['me', 'checkout_keys']
+    assert [c.request.url for c in api.calls] == [API + '/me', PROJ + '/checkout-key']
+
+
+def test_bitbucket_project(api, run_module):
+    api.add(responses.GET, API + '/project/bitbucket/acme/lib/settings', json={'reponame': 'lib', 'ssh_keys': []})
+    result = run_module(circleci_project_info, dict(vcs_type='bitbucket', org='acme', repo='lib', gather=['settings']))
+    assert result['settings'] == {'reponame': 'lib', 'ssh_keys': []}
+    assert result['project'] == 'bitbucket/acme/lib'
+
+
+def test_check_mode_reads_the_same(api, run_module):
+    api.add(responses.GET, PROJ + '/envvar', json=ENVVARS)
+    result = run_module(circleci_project_info, dict(username='acme', project='app', gather=['envvars']),
+                        check_mode=True)
+    assert result['changed'] is False
+    assert result['envvars'] == ENVVARS
+    assert len(api.calls) == 1
+
+
+def test_project_items_without_project_fail_before_any_request(api, run_module):
+    result = run_module(circleci_project_info, dict(gather=['me', 'envvars', 'settings']))
+    assert result['failed'] is True
+    assert result['msg'] == ('gather=settings,envvars needs username and project: give the project whose '
+                             'settings, envvars to read')
+    assert len(api.calls) == 0
+
+
+def test_username_without_project_is_refused(api, run_module):
+    result = run_module(circleci_project_info, dict(username='acme'))
+    assert result['failed'] is True
+    assert 'parameters are required together: username, project' in result['msg']
+    assert len(api.calls) == 0
+
+
+def test_unknown_gather_item_is_refused(api, run_module):
+    result = run_module(circleci_project_info, dict(gather=['builds']))
+    assert result['failed'] is True
+    assert 'gather' in result['msg'] and 'builds' in result['msg']
+    assert len(api.calls) == 0
+
+
+def test_unknown_project_fails_with_the_hint(api, run_module):
+    api.add(responses.GET, API + '/project/github/acme/nope/settings', status=404, json={'message': 'Project not found'})
+    result = run_module(circleci_project_info, dict(username='acme', project='nope', gather=['settings', 'envvars']))
+    assert result['failed'] is True
+    assert result['msg'].startswith('CircleCI answered 404 Project not found for GET /project/github/acme/nope/settings')
+    assert len(api.calls) == 1
+
+
+def test_project_token_cannot_read_me(api, run_module):
+    api.add(responses.GET, API + '/me', status=403, json={'message': 'Permission denied'})
+    result = run_module(circleci_project_info, dict(gather=['me']))
+    assert result['failed'] is True
+    assert 'CircleCI answered 403 Permission denied for GET /me' in result['msg']
+
+
+@pytest.mark.parametrize('gather, has_project, expected', [
+    (None, False, ['me', 'projects']),
+    (None, True, ['me', 'projects', 'settings', 'envvars', 'checkout_keys']),
+    (['projects', 'me'], False, ['me', 'projects']),
+    (['envvars'], True, ['envvars']),
+    ([], True, []),
+])
+def test_plan_gather(gather, has_project, expected):
+    assert plan_gather(gather, has_project) == expected
+
+
+def test_plan_gather_refuses_project_items_without_project():
+    with pytest.raises(CircleCIError, match='gather=checkout_keys needs username and project'):
+        plan_gather(['checkout_keys'], False)
+
+
+def test_drop_secrets_keeps_name_keyed_maps_and_nulls_out_nothing_else():
+    doc = {'a_token': None, 'Secret': 1, 'password': 'x', 'heroku_api_key': 'k', 'apikey': 'k', 'private_key': 'k',
+           'public_key': 'p', 'keep': [{'nested_token': 'x', 'n': 1}], 'branches': {'token-x': {'b_secret': 1, 'n': 2}},
+           'projects': {'https://github.com/acme/secret-repo': {'emails': 'default'}}}
+    assert drop_secrets(doc) == {'public_key': 'p', 'keep': [{'n': 1}], 'branches': {'token-x': {'n': 2}},
+                                 'projects': {'https://github.com/acme/secret-repo': {'emails': 'default'}}}
