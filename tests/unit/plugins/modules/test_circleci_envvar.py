@@ -1,0 +1,304 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+import responses
+
+from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
+from ansible_collections.ciops.circleci.plugins.modules import circleci_envvar
+from ansible_collections.ciops.circleci.plugins.modules.circleci_envvar import desired_variables, plan
+
+from .conftest import API
+
+LIST = API + '/project/github/acme/app/envvar'
+SECRET = 'S3cr3t-unit-value-7f3a'  # mask xxxx7f3a
+SEED = [{'name': 'AWS_REGION', 'value': 'xxxxst-1'}, {'name': 'SHORT', 'value': 'xxxxR'}]
+
+
+def present(name, value):
+    return dict(name=name, value=value, state='present')
+
+
+def absent(name):
+    return dict(name=name, value=None, state='absent')
+
+
+# ---------------------------------------------------------------- plan (pure)
+
+def test_plan_adds_missing_and_leaves_equal_masks_alone():
+    todo = plan(SEED, [present('AWS_REGION', 'eu-west-1'), present('NEW', 'abcdef')])
+    assert todo['actions'] == [('create', 'NEW', 'abcdef')]
+    assert todo['added'] == ['NEW']
+    assert todo['updated'] == [] and todo['removed'] == []
+    assert todo['untouched'] == ['AWS_REGION', 'SHORT']
+    assert todo['envvars'] == SEED + [{'name': 'NEW', 'value': 'xxxxcdef'}]
+
+
+def test_plan_updates_when_the_mask_differs_and_keeps_the_position():
+    todo = plan(SEED, [present('AWS_REGION', 'us-east-2')])
+    assert todo['actions'] == [('update', 'AWS_REGION', 'us-east-2')]
+    assert todo['updated'] == ['AWS_REGION']
+    assert todo['untouched'] == ['SHORT']
+    assert todo['envvars'] == [{'name': 'AWS_REGION', 'value': 'xxxxst-2'}, SEED[1]]
+
+
+def test_plan_cannot_see_a_change_hidden_behind_the_same_last_four_characters():
+    # eu-west-1 -> us-west-1: same last four characters, invisible to the API.
+    todo = plan(SEED, [present('AWS_REGION', 'us-west-1')])
+    assert todo['actions'] == []
+    assert todo['untouched'] == ['AWS_REGION', 'SHORT']
+
+
+def test_plan_always_rewrites_every_listed_present_variable():
+    todo = plan(SEED, [present('AWS_REGION', 'eu-west-1'), present('SHORT', 'R'), absent('GONE')],
+                update_values='always')
+    assert todo['actions'] == [('update', 'AWS_REGION', 'eu-west-1'), ('update', 'SHORT', 'R')]
+    assert todo['updated'] == ['AWS_REGION', 'SHORT']
+    assert todo['untouched'] == []
+    assert todo['envvars'] == SEED
+
+
+def test_plan_never_only_creates_missing_ones():
+    todo = plan(SEED, [present('AWS_REGION', 'us-east-2'), present('NEW', 'x')], update_values='never')
+    assert todo['actions'] == [('create', 'NEW', 'x')]
+    assert todo['updated'] == []
+    assert todo['untouched'] == ['AWS_REGION', 'SHORT']
+    assert todo['envvars'][0] == {'name': 'AWS_REGION', 'value': 'xxxxst-1'}
+
+
+def test_plan_short_values_are_masked_with_fewer_characters():
+    # CircleCI shows xxxxR for R: R is unchanged, RR is a change, an empty value shows xxxx.
+    assert plan(SEED, [present('SHORT', 'R')])['actions'] == []
+    assert plan(SEED, [present('SHORT', 'RR')])['actions'] == [('update', 'SHORT', 'RR')]
+    todo = plan(SEED, [present('SHORT', '')])
+    assert todo['actions'] == [('update', 'SHORT', '')]
+    assert todo['envvars'][1] == {'name': 'SHORT', 'value': 'xxxx'}
+    assert plan([{'name': 'E', 'value': 'xxxx'}], [present('E', '')])['actions'] == []
+    # A long value ending in R is not the same as R.
+    assert plan(SEED, [present('SHORT', 'xyzR')])['actions'] == [('update', 'SHORT', 'xyzR')]
+
+
+def test_plan_unicode_values_compare_by_characters():
+    current = [{'name': 'GREETING', 'value': u'xxxxwörd'}]
+    assert plan(current, [present('GREETING', u'pässwörd')])['actions'] == []
+    todo = plan(current, [present('GREETING', u'pässwort')])
+    assert todo['updated'] == ['GREETING']
+    assert todo['envvars'] == [{'name': 'GREETING', 'value': u'xxxxwort'}]
+    todo = plan([], [present('SNOW', u'☃☃')])
+    assert todo['envvars'] == [{'name': 'SNOW', 'value': u'xxxx☃☃'}]
+
+
+def test_plan_removes_present_and_ignores_absent_variables():
+    todo = plan(SEED, [absent('SHORT'), absent('NEVER_THERE')])
+    assert todo['actions'] == [('delete', 'SHORT', None)]
+    assert todo['removed'] == ['SHORT']
+    assert todo['envvars'] == [SEED[0]]
+    assert todo['untouched'] == ['AWS_REGION']
+    assert plan(SEED, [absent('NEVER_THERE')])['actions'] == []
+
+
+def test_plan_empty_project_and_empty_wish():
+    assert plan([], []) == dict(actions=[], added=[], updated=[], removed=[], untouched=[], envvars=[])
+    assert plan([], [], purge=True)['actions'] == []
+    todo = plan(SEED, [])
+    assert todo['actions'] == [] and todo['untouched'] == ['AWS_REGION', 'SHORT']
+
+
+def test_plan_purge_of_everything():
+    todo = plan(SEED, [], purge=True)
+    assert todo['actions'] == [('delete', 'AWS_REGION', None), ('delete', 'SHORT', None)]
+    assert todo['removed'] == ['AWS_REGION', 'SHORT']
+    assert todo['envvars'] == [] and todo['untouched'] == []
+
+
+def test_plan_purge_keeps_listed_ones_even_when_listed_absent_only_once():
+    todo = plan(SEED, [present('SHORT', 'R'), absent('AWS_REGION')], purge=True)
+    # AWS_REGION is deleted once, by its own absent item, not a second time by purge.
+    assert todo['actions'] == [('delete', 'AWS_REGION', None)]
+    assert todo['removed'] == ['AWS_REGION']
+    assert todo['envvars'] == [SEED[1]]
+
+
+def test_plan_fifty_new_variables_in_order():
+    wanted = [present('VAR_%02d' % i, 'value-%02d' % i) for i in range(50)]
+    todo = plan([], wanted)
+    assert [a[0] for a in todo['actions']] == ['create'] * 50
+    assert todo['added'] == ['VAR_%02d' % i for i in range(50)]
+    assert todo['envvars'][7] == {'name': 'VAR_07', 'value': 'xxxxe-07'}
+
+
+def test_plan_rejects_an_unknown_update_mode():
+    with pytest.raises(ValueError):
+        plan([], [], update_values='sometimes')
+
+
+# ---------------------------------------------------------------- input rules
+
+def params(**kw):
+    base = dict(name=None, value=None, state=None, variables=None, purge=False)
+    base.update(kw)
+    return base
+
+
+@pytest.mark.parametrize('value, type_name', [(True, 'bool'), (1, 'int'), (1.5, 'float'), ({'a': 'b'}, 'dict')])
+def test_non_string_values_are_refused_naming_the_type(value, type_name):
+    with pytest.raises(CircleCIError) as exc:
+        desired_variables(params(name='FLAG', value=value))
+    assert str(exc.value) == 'value of FLAG must be a string; quote it (got %s)' % type_name
+    with pytest.raises(CircleCIError) as exc:
+        desired_variables(params(variables=[dict(name='OK', value='x', state='present'),
+                                            dict(name='FLAG', value=value, state='present')]))
+    assert str(exc.value) == 'value of FLAG must be a string; quote it (got %s)' % type_name
+
+
+def test_duplicates_are_refused_with_the_names_listed():
+    items = [present('B', '1'), present('A', '1'), absent('B'), present('A', '2'), present('C', '3')]
+    with pytest.raises(CircleCIError) as exc:
+        desired_variables(params(variables=items))
+    assert str(exc.value) == 'variables lists these names more than once: A, B'
+
+
+def test_absent_needs_no_value_and_ignores_one():
+    assert desired_variables(params(name='X', state='absent', value=True)) == [absent('X')]
+
+
+# ---------------------------------------------------------------- the module
+
+def log_bodies(api):
+    return [json.loads(c.request.body) if c.request.body else None for c in api.calls]
+
+
+def test_bulk_run_one_get_then_one_request_per_change(api, run_module):
+    api.add(responses.GET, LIST, json=SEED)
+    api.add(responses.POST, LIST, status=201, json={'name': 'X', 'value': 'xxxx'})
+    api.add(responses.DELETE, LIST + '/SHORT', json={'message': 'ok'})
+    result = run_module(circleci_envvar, dict(
+        username='acme', project='app', purge=True,
+        variables=[dict(name='AWS_REGION', value='eu-west-1'), dict(name='TOKEN', value=SECRET),
+                   dict(name='API_URL', value='https://x.example/v2')]))
+    assert result['changed'] is True
+    assert result['added'] == ['TOKEN', 'API_URL']
+    assert result['updated'] == []
+    assert result['removed'] == ['SHORT']
+    assert result['untouched'] == ['AWS_REGION']
+    assert result['envvars'] == [{'name': 'AWS_REGION', 'value': 'xxxxst-1'},
+                                 {'name': 'TOKEN', 'value': 'xxxx7f3a'},
+                                 {'name': 'API_URL', 'value': 'xxxxe/v2'}]
+    assert [(c.request.method, c.request.url) for c in api.calls] == [
+        ('GET', LIST), ('POST', LIST), ('POST', LIST), ('DELETE', LIST + '/SHORT')]
+    assert log_bodies(api)[1:3] == [{'name': 'TOKEN', 'value': SECRET},
+                                    {'name': 'API_URL', 'value': 'https://x.example/v2'}]
+    assert api.calls[1].request.headers['Content-Type'] == 'application/json'
+    assert SECRET not in json.dumps(result)
+
+
+def test_nothing_to_do_sends_only_the_get(api, run_module):
+    api.add(responses.GET, LIST, json=SEED)
+    result = run_module(circleci_envvar, dict(username='acme', project='app', name='AWS_REGION', value='eu-west-1'))
+    assert result['changed'] is False
+    assert result['untouched'] == ['AWS_REGION', 'SHORT']
+    assert len(api.calls) == 1
+
+
+def test_removing_an_absent_variable_sends_only_the_get(api, run_module):
+    api.add(responses.GET, LIST, json=SEED)
+    result = run_module(circleci_envvar, dict(username='acme', project='app', name='NOPE', state='absent'))
+    assert result['changed'] is False
+    assert result['removed'] == []
+    assert len(api.calls) == 1
+
+
+def test_single_update_and_delete_encode_the_name(api, run_module):
+    api.add(responses.GET, LIST, json=SEED)
+    api.add(responses.POST, LIST, status=201, json={'name': 'AWS_REGION', 'value': 'xxxxst-2'})
+    result = run_module(circleci_envvar, dict(username='acme', project='app', name='AWS_REGION', value='us-east-2'))
+    assert result['updated'] == ['AWS_REGION']
+    assert result['envvars'][0] == {'name': 'AWS_REGION', 'value': 'xxxxst-2'}
+    assert log_bodies(api)[1] == {'name': 'AWS_REGION', 'value': 'us-east-2'}
+
+
+def test_check_mode_same_result_no_mutation(api, run_module):
+    args = dict(username='acme', project='app', purge=True,
+                variables=[dict(name='AWS_REGION', value='us-east-2'), dict(name='NEW', value=SECRET)])
+    api.add(responses.GET, LIST, json=SEED)
+    checked = run_module(circleci_envvar, args, check_mode=True, diff=True)
+    assert [c.request.method for c in api.calls] == ['GET']
+    api.add(responses.POST, LIST, status=201, json={})
+    api.add(responses.DELETE, LIST + '/SHORT', json={'message': 'ok'})
+    real = run_module(circleci_envvar, args, diff=True)
+    assert [c.request.method for c in api.calls] == ['GET', 'GET', 'POST', 'POST', 'DELETE']
+    for key in ('changed', 'added', 'updated', 'removed', 'untouched', 'envvars', 'diff'):
+        assert checked[key] == real[key], key
+    assert checked['changed'] is True
+
+
+def test_diff_holds_masked_values_only(api, run_module):
+    api.add(responses.GET, LIST, json=SEED)
+    result = run_module(circleci_envvar, dict(username='acme', project='app', name='NEW', value=SECRET),
+                        check_mode=True, diff=True)
+    assert result['diff'] == {
+        'before': {'AWS_REGION': 'xxxxst-1', 'SHORT': 'xxxxR'},
+        'after': {'AWS_REGION': 'xxxxst-1', 'SHORT': 'xxxxR', 'NEW': 'xxxx7f3a'},
+    }
+    assert SECRET not in json.dumps(result)
+
+
+def test_unknown_project_fails_naming_it(api, run_module):
+    api.add(responses.GET, API + '/project/github/acme/nope/envvar', status=404, json={'message': 'Project not found'})
+    result = run_module(circleci_envvar, dict(username='acme', project='nope', name='A', value=SECRET))
+    assert result['failed'] is True
+    assert result['msg'].startswith('CircleCI answered 404 Project not found for GET /project/github/acme/nope/envvar')
+    assert result['status'] == 404
+    assert SECRET not in json.dumps(result)
+
+
+def test_post_failure_does_not_leak_the_value(api, run_module):
+    api.add(responses.GET, LIST, json=[])
+    api.add(responses.POST, LIST, status=400, json={'message': 'bad'})
+    result = run_module(circleci_envvar, dict(username='acme', project='app', name='A', value=SECRET))
+    assert result['failed'] is True
+    assert 'CircleCI answered 400 bad for POST /project/github/acme/app/envvar' in result['msg']
+    assert SECRET not in json.dumps(result)
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(name='1BAD', value='x'), "Invalid environment variable name '1BAD'"),
+    (dict(name='WITH-DASH', state='absent'), "Invalid environment variable name 'WITH-DASH'"),
+    (dict(name='FLAG', value=True), 'value of FLAG must be a string; quote it (got bool)'),
+    (dict(name='FLAG'), 'value of FLAG is required when its state is present'),
+    (dict(name='A', value='x', purge=True), 'purge is only valid with variables (the bulk form)'),
+    (dict(variables=[dict(name='A', value='x')], state='absent'), 'state applies to the single form'),
+    (dict(variables=[dict(name='A', value='x')], value='x'), 'value applies to the single form'),
+    (dict(variables=[dict(name='A', value='x'), dict(name='A', state='absent')]),
+     'variables lists these names more than once: A'),
+    (dict(variables=[dict(name='OK', value='1'), dict(name='B A D', value='1')]), "Invalid environment variable name 'B A D'"),
+    (dict(variables=[dict(name='N', value=42)]), 'value of N must be a string; quote it (got int)'),
+    (dict(variables=[dict(name='N')]), 'value of N is required when its state is present'),
+    (dict(name='A', value='x', variables=[dict(name='B', value='y')]), 'parameters are mutually exclusive: name|variables'),
+    (dict(), 'one of the following is required: name, variables'),
+    (dict(name='A', value='x', update_values='sometimes'), 'value of update_values must be one of'),
+])
+def test_bad_input_fails_before_any_request(api, run_module, args, message):
+    full = dict(username='acme', project='app')
+    full.update(args)
+    result = run_module(circleci_envvar, full)
+    assert result['failed'] is True
+    assert message in result['msg']
+    assert len(api.calls) == 0
+
+
+def test_bitbucket_and_v1_paths(api, run_module):
+    api.add(responses.GET, API + '/project/bitbucket/acme/lib/envvar', json=[])
+    api.add(responses.POST, API + '/project/bitbucket/acme/lib/envvar', status=201, json={})
+    result = run_module(circleci_envvar, dict(vcs_type='bitbucket', username='acme', project='lib', name='A', value='b'))
+    assert result['added'] == ['A'] and result['project'] == 'bitbucket/acme/lib'
+    v1 = API.replace('/api/v1.1', '/api/v1')
+    api.add(responses.GET, v1 + '/project/acme/app/envvar', json=[])
+    result = run_module(circleci_envvar, dict(api_url=v1, username='acme', project='app', name='A', state='absent'))
+    assert result['changed'] is False
