@@ -126,6 +126,15 @@ def check_fingerprint(fingerprint):
     return fingerprint.lower()
 
 
+def check_heroku_api_key(apikey):
+    """A Heroku API key is one token: never empty, no whitespace. The key is never echoed."""
+    if not isinstance(apikey, str) or not apikey or any(c.isspace() for c in apikey):
+        raise CircleCIError(
+            'Invalid apikey: a Heroku API key is a single non-empty token without spaces '
+            '(as printed by heroku auth:token)')
+    return apikey
+
+
 def check_build_num(build_num):
     if isinstance(build_num, bool) or not isinstance(build_num, int) or build_num < 1:
         raise CircleCIError('build_num must be a positive integer, got %r' % (build_num,))
