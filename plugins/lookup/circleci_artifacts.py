@@ -1,0 +1,303 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, ciops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: circleci_artifacts
+short_description: Read the artifacts of CircleCI builds at template time
+version_added: 0.1.0
+description:
+  - Returns the artifacts of CircleCI builds (C(path), C(pretty_path), C(node_index), C(url)),
+    read on the controller when the template is rendered.
+  - Terms are projects (V(acme/app), V(github/acme/app), V(bitbucket/acme/lib)).
+  - For each project, either the builds of O(build_num) (C(GET /project/.../{build_num}/artifacts))
+    or, with O(latest=true), the newest build that matches O(branch) and O(filter)
+    (C(GET /project/.../latest/artifacts?branch=&filter=)).
+  - Several builds (several O(build_num), several projects, or both) are read concurrently,
+    at most O(workers) requests at a time over one HTTP session; the result keeps the order
+    of the terms, then of O(build_num).
+  - O(pattern) keeps the artifacts whose C(path) matches a shell glob; O(output=url)
+    returns the download URLs only.
+author:
+  - ciops maintainers
+options:
+  _terms:
+    description:
+      - Projects as V(username/project) (the VCS is O(vcs_type)) or V(vcs_type/username/project)
+        (V(gh) and V(bb) are accepted for V(github) and V(bitbucket)).
+    type: list
+    elements: str
+    required: true
+  build_num:
+    description:
+      - Numbers of the builds whose artifacts to read, in each project term; one number or a list.
+      - Exactly one of O(build_num) and O(latest=true) must be given.
+      - An unknown build number is an error (CircleCI answers 404 C(Build not found)).
+    type: list
+    elements: int
+  latest:
+    description:
+      - Read the artifacts of the newest build of each project that matches O(branch) and O(filter).
+      - When no build matches, the result for that project is an empty list, not an error;
+        a matching build without artifacts also gives an empty list.
+    type: bool
+    default: false
+  branch:
+    description:
+      - With O(latest=true), only builds of this branch (sent to CircleCI as the C(branch) query parameter).
+      - Without it CircleCI considers builds of every branch.
+    type: str
+  filter:
+    description:
+      - With O(latest=true), which builds count as the newest one, selected by CircleCI.
+      - Defaults to V(successful), so the artifacts of a failed or running build are not picked by accident.
+    type: str
+    choices: [completed, successful, failed, running]
+    default: successful
+  pattern:
+    description:
+      - Keep only the artifacts whose C(path) matches this shell glob (C(*), C(?), C([...]);
+        case-sensitive, and C(*) also matches C(/)).
+      - C(path) is the full path on the build machine, such as
+        C(home/circleci/project/dist/app-1.0.0.tar.gz), so start the glob with C(*), for example V(*.tar.gz)
+        or V(*/reports/*.xml).
+    type: str
+  output:
+    description:
+      - V(dict) returns one dictionary per artifact (see RV(_list)).
+      - V(url) returns the download URLs only, as strings.
+    type: str
+    choices: [dict, url]
+    default: dict
+  workers:
+    description:
+      - How many artifact requests are sent at the same time when several builds are read.
+      - V(1) reads the builds one by one.
+    type: int
+    default: 8
+notes:
+  - Runs on the controller, like every lookup; the token is read from O(api_token), the variable
+    C(circleci_api_token) or the E(CIRCLECI_TOKEN) environment variable, so it never has to be
+    written in a playbook.
+  - One request per build; the artifact list of a build is not paged by CircleCI.
+  - Downloading an artifact URL needs the token too (header C(Circle-Token)), for example with
+    M(ansible.builtin.get_url) and O(ansible.builtin.get_url#module:headers).
+  - CircleCI does not tell which build O(latest=true) picked; the returned C(build_num) is then null.
+    Use the P(ciops.circleci.circleci_builds#lookup) lookup with O(filter) and O(ciops.circleci.circleci_builds#lookup:limit=1)
+    and then O(build_num) when the number matters.
+  - Returns a list. With C(lookup()) Ansible unwraps a one-element list and joins several URL strings
+    with commas; use C(query()) (or O(ignore:wantlist=true)) to always get a list.
+  - Every failure (bad token, unknown project or build, network error, invalid option) raises an
+    error naming the request and the fix.
+seealso:
+  - plugin: ciops.circleci.circleci_builds
+    plugin_type: lookup
+extends_documentation_fragment:
+  - ciops.circleci.connection
+  - ciops.circleci.connection.plugins
+'''
+
+EXAMPLES = r'''
+# The token comes from CIRCLECI_TOKEN (or the circleci_api_token variable): never in the playbook.
+- name: Artifacts of build 42
+  ansible.builtin.debug:
+    msg: "{{ query('ciops.circleci.circleci_artifacts', 'acme/app', build_num=42) }}"
+
+- name: URL of the tarball of the newest successful build of main
+  ansible.builtin.set_fact:
+    tarball_url: "{{ query('ciops.circleci.circleci_artifacts', 'acme/app', latest=true, branch='main', pattern='*.tar.gz', output='url') | first }}"
+
+- name: Download it (the artifact URL needs the token too)
+  ansible.builtin.get_url:
+    url: "{{ tarball_url }}"
+    dest: /tmp/app.tar.gz
+    headers:
+      Circle-Token: "{{ lookup('ansible.builtin.env', 'CIRCLECI_TOKEN') }}"
+    mode: "0644"
+
+- name: JUnit reports of three builds, read concurrently
+  ansible.builtin.debug:
+    msg: "{{ item.build_num }}: {{ item.url }}"
+  loop: "{{ query('ciops.circleci.circleci_artifacts', 'github/acme/app', build_num=[40, 41, 42], pattern='*/reports/*.xml') }}"
+
+- name: Artifacts of the builds found by the builds lookup
+  vars:
+    green: "{{ query('ciops.circleci.circleci_builds', 'acme/app', filter='successful', limit=5, shallow=true) | map(attribute='build_num') | list }}"
+  ansible.builtin.debug:
+    msg: "{{ query('ciops.circleci.circleci_artifacts', 'acme/app', build_num=green, output='url') }}"
+
+- name: Newest completed build of a Bitbucket project, whatever its outcome
+  ansible.builtin.debug:
+    msg: "{{ query('ciops.circleci.circleci_artifacts', 'bitbucket/acme/lib', latest=true, filter='completed') }}"
+'''
+
+RETURN = r'''
+_list:
+  description:
+    - With O(output=dict), one dictionary per artifact, in the order of the terms, then of O(build_num),
+      then as CircleCI lists them.
+    - With O(output=url), the C(url) of each of these artifacts, as strings.
+  type: list
+  elements: raw
+  contains:
+    path:
+      description: Path of the artifact on the build machine.
+      type: str
+      sample: home/circleci/project/dist/app-1.0.0.tar.gz
+    pretty_path:
+      description: The path as CircleCI shows it.
+      type: str
+      sample: $CIRCLE_ARTIFACTS/dist/app-1.0.0.tar.gz
+    node_index:
+      description: Index of the parallel container that stored the artifact.
+      type: int
+      sample: 0
+    url:
+      description: Download URL of the artifact (downloading it needs the token).
+      type: str
+      sample: https://42-123456-gh.circle-artifacts.com/0/home/circleci/project/dist/app-1.0.0.tar.gz
+    project:
+      description: The project of the build, as V(vcs_type/username/project) (added by the lookup).
+      type: str
+      sample: github/acme/app
+    build_num:
+      description: The build the artifact belongs to (added by the lookup); null with O(latest=true).
+      type: int
+      sample: 42
+'''
+
+import fnmatch
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.ciops.circleci.plugins.module_utils.api import (
+    CircleCIError,
+    check_build_filter,
+    check_build_num,
+    parse_project_slug,
+)
+from ansible_collections.ciops.circleci.plugins.plugin_utils.lookup import CircleCILookupBase
+
+try:
+    from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
+except ImportError:  # pragma: no cover - the lookup base reports the missing library
+    DEFAULT_POOLSIZE = 10
+    HTTPAdapter = None
+
+MAX_WORKERS = 32
+
+
+def check_build_nums(build_nums):
+    """The build numbers as ints, in order, without repeats (a build is read once)."""
+    result = []
+    for value in build_nums or []:
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        check_build_num(value)
+        if value not in result:
+            result.append(value)
+    return result
+
+
+def check_workers(workers):
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
+        raise CircleCIError('workers must be an integer from 1 to %d, got %r' % (MAX_WORKERS, workers))
+    return workers
+
+
+def plan_jobs(terms, default_vcs_type, build_nums=None, latest=False, branch=None, build_filter=None):
+    """The (vcs_type, username, project, build_num) to read, build_num None for latest; checked before any request."""
+    if not terms:
+        raise CircleCIError('circleci_artifacts needs at least one term: a project such as acme/app')
+    build_nums = check_build_nums(build_nums)
+    if latest and build_nums:
+        raise CircleCIError('give either build_num or latest=true, not both')
+    if not latest and not build_nums:
+        raise CircleCIError('give build_num (one number or a list) or latest=true')
+    if branch and not latest:
+        raise CircleCIError('branch selects the newest build and needs latest=true; build_num already names the builds')
+    check_build_filter(build_filter)
+    jobs = []
+    for term in terms:
+        vcs_type, username, project = parse_project_slug(term, default_vcs_type)
+        for build_num in (build_nums or [None]):
+            job = (vcs_type, username, project, build_num)
+            if job not in jobs:
+                jobs.append(job)
+    return jobs
+
+
+def select(artifacts, pattern=None, output='dict'):
+    """Keep the artifacts whose path matches the glob; URLs only with output=url."""
+    if pattern:
+        artifacts = [a for a in artifacts if fnmatch.fnmatchcase(str(a.get('path', '')), pattern)]
+    if output == 'url':
+        return [a.get('url') for a in artifacts]
+    return artifacts
+
+
+def read_artifacts(client, job, branch=None, build_filter=None):
+    """The artifact dicts of one build (job from plan_jobs), each tagged with its project and build_num."""
+    vcs_type, username, project, build_num = job
+    if build_num is None:
+        params = {'filter': build_filter} if build_filter else {}
+        if branch:
+            params['branch'] = branch
+        path = client.project_path(username, project, 'latest', 'artifacts', vcs_type=vcs_type)
+        try:
+            artifacts = client.get(path, params=params)
+        except CircleCIError as exc:
+            # 404 here means "no build matches" (an empty answer), unless it is the project that is unknown.
+            if exc.status != 404 or 'project' in (exc.server_message or '').lower():
+                raise
+            artifacts = []
+    else:
+        path = client.project_path(username, project, build_num, 'artifacts', vcs_type=vcs_type)
+        artifacts = client.get(path)
+    if artifacts is None:
+        artifacts = []
+    if not isinstance(artifacts, list):
+        raise CircleCIError(
+            'CircleCI answered GET %s with %s where a list of artifacts was expected' % (path, type(artifacts).__name__),
+            method='GET', path=path)
+    slug = '%s/%s/%s' % (vcs_type, username, project)
+    return [dict(a, project=slug, build_num=build_num) for a in artifacts if isinstance(a, dict)]
+
+
+def read_all(client, jobs, workers, branch=None, build_filter=None):
+    """Read every job, at most `workers` at a time over the client's one session; results in job order."""
+    if workers == 1 or len(jobs) == 1:
+        return [read_artifacts(client, job, branch, build_filter) for job in jobs]
+    size = min(workers, len(jobs))
+    if HTTPAdapter is not None and size > DEFAULT_POOLSIZE:
+        # Room for one kept-alive connection per worker, so that no connection is discarded.
+        for prefix in ('https://', 'http://'):
+            client.session.mount(prefix, HTTPAdapter(pool_connections=1, pool_maxsize=size))
+    executor = ThreadPoolExecutor(max_workers=size)
+    try:
+        futures = [executor.submit(read_artifacts, client, job, branch, build_filter) for job in jobs]
+        return [future.result() for future in futures]
+    finally:
+        # On the first error, do not start the builds still waiting.
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+class LookupModule(CircleCILookupBase):
+
+    def lookup(self, client, terms, variables):
+        latest = self.get_option('latest')
+        branch = self.get_option('branch') or None
+        build_filter = self.get_option('filter') if latest else None
+        pattern = self.get_option('pattern') or None
+        output = self.get_option('output')
+        workers = check_workers(self.get_option('workers'))
+        jobs = plan_jobs(terms, client.vcs_type, self.get_option('build_num'), latest, branch, build_filter)
+
+        result = []
+        for artifacts in read_all(client, jobs, workers, branch, build_filter):
+            result.extend(select(artifacts, pattern, output))
+        return result
