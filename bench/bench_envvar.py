@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Benchmark: 50 project environment variables, ciops.circleci.circleci_envvar vs ansible.builtin.uri.
+
+Cases, each an `ansible-playbook` run against the CircleCI simulator reset to
+its seed data (so every run creates the same 50 variables):
+
+  module      one ciops.circleci.circleci_envvar task with `variables` (50 items)
+  uri         ansible.builtin.uri: one GET of the list, then one POST per variable in a loop
+  module-rerun  the module task run a second time (nothing to change: 1 GET, no POST)
+  floor       Ansible's own start-up plus one task (ansible.builtin.ping): the best any
+              one-task playbook can do
+
+Wall time is measured around the whole `ansible-playbook` process (start-up
+included), median of --runs runs (cases interleaved, so that machine load hits
+all of them alike). Requests are counted from the simulator's log
+(GET /_sim/requests). The run fails when module and uri do not send the same
+requests (1 GET + 50 POST each) or when the module is not --min-speedup times
+faster than uri.
+
+`make bench` runs this with CIRCLECI_API_URL, CIRCLECI_SIM_ROOT, CIRCLECI_TOKEN
+and ANSIBLE_COLLECTIONS_PATH set. Standalone (`python bench/bench_envvar.py`)
+it starts its own simulator and puts a copy of this checkout on a temporary
+collections path.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+MODULE_PLAY = """
+- name: Bench - circleci_envvar, one bulk task
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Set {count} variables in one task
+      ciops.circleci.circleci_envvar:
+        api_url: "{{{{ sim_url }}}}"
+        api_token: "{{{{ sim_token }}}}"
+        username: acme
+        project: app
+        variables: "{{{{ bench_vars }}}}"
+"""
+
+URI_PLAY = """
+- name: Bench - ansible.builtin.uri, one GET then a POST per variable
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Read the list of variables
+      ansible.builtin.uri:
+        url: "{{{{ sim_url }}}}/project/github/acme/app/envvar"
+        headers:
+          Circle-Token: "{{{{ sim_token }}}}"
+          Accept: application/json
+      register: current
+
+    - name: Post each of the {count} variables
+      ansible.builtin.uri:
+        url: "{{{{ sim_url }}}}/project/github/acme/app/envvar"
+        method: POST
+        headers:
+          Circle-Token: "{{{{ sim_token }}}}"
+          Accept: application/json
+        body_format: json
+        body:
+          name: "{{{{ item.name }}}}"
+          value: "{{{{ item.value }}}}"
+        status_code: [200, 201]
+      loop: "{{{{ bench_vars }}}}"
+      no_log: true
+"""
+
+FLOOR_PLAY = """
+- name: Bench - Ansible start-up plus one task
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: One trivial module run
+      ansible.builtin.ping:
+"""
+
+
+def http(method, url, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        req.add_header('Content-Type', 'application/json')
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        text = resp.read().decode()
+    return json.loads(text) if text.strip() else None
+
+
+class Simulator(object):
+    """The simulator of `make bench`, or one of our own when run standalone."""
+
+    def __init__(self):
+        self.proc = None
+        self.url = os.environ.get('CIRCLECI_API_URL')
+        self.token = os.environ.get('CIRCLECI_TOKEN', 'sim-token')
+        self.root = os.environ.get('CIRCLECI_SIM_ROOT')
+        if not self.url:
+            self.token = 'sim-token'
+            self.proc = subprocess.Popen(
+                [sys.executable, os.path.join(ROOT, 'tests', 'simulator', 'server.py'), '--port', '0',
+                 '--token', self.token],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True)
+            self.url = self.proc.stdout.readline().strip()
+            if not self.url:
+                raise SystemExit('the simulator did not start')
+        if not self.root:
+            self.root = self.url.split('/api/')[0]
+
+    def reset(self):
+        http('POST', self.root + '/_sim/reset')
+
+    def requests(self):
+        return http('GET', self.root + '/_sim/requests')
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+def collections_path(workdir):
+    """ANSIBLE_COLLECTIONS_PATH as given, or a copy of this checkout as ciops.circleci."""
+    given = os.environ.get('ANSIBLE_COLLECTIONS_PATH')
+    if given:
+        return given
+    dest = os.path.join(workdir, 'collections', 'ansible_collections', 'ciops', 'circleci')
+    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
+        '.git', '.venv*', 'build', 'output', '__pycache__', '.pytest_cache', '.ansible'))
+    return os.path.join(workdir, 'collections')
+
+
+def ansible_playbook():
+    local = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    return local if os.path.exists(local) else shutil.which('ansible-playbook')
+
+
+def run_case(sim, cmd, env, playbook, prepare=None):
+    """(wall seconds, {method: count}) of one ansible-playbook run on a freshly reset simulator."""
+    sim.reset()
+    if prepare is not None:
+        # Bring the simulator to the state the case starts from, then forget those requests.
+        subprocess.run(cmd + [prepare], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        http('DELETE', sim.root + '/_sim/requests')
+    start = time.perf_counter()
+    proc = subprocess.run(cmd + [playbook], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stdout.write(proc.stdout[-4000:])
+        raise SystemExit('%s failed with status %d' % (os.path.basename(playbook), proc.returncode))
+    counts = {}
+    for entry in sim.requests():
+        counts[entry['method']] = counts.get(entry['method'], 0) + 1
+    return wall, counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--runs', type=int, default=3, help='runs per case; the median is reported (default 3)')
+    parser.add_argument('--count', type=int, default=50, help='number of variables (default 50)')
+    parser.add_argument('--min-speedup', type=float, default=12.0,
+                        help='fail when uri/module wall time is below this (default 12)')
+    args = parser.parse_args()
+
+    sim = Simulator()
+    workdir = tempfile.mkdtemp(prefix='bench-envvar-')
+    try:
+        env = dict(os.environ)
+        env.update(ANSIBLE_COLLECTIONS_PATH=collections_path(workdir), ANSIBLE_NOCOLOR='1',
+                   ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_LOCALHOST_WARNING='0',
+                   ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
+        bench_vars = [dict(name='BENCH_VAR_%02d' % i, value='bench-value-%02d-%s' % (i, 'x' * (i % 7)))
+                      for i in range(args.count)]
+        extra = os.path.join(workdir, 'vars.json')
+        with open(extra, 'w') as handle:
+            json.dump(dict(sim_url=sim.url, sim_token=sim.token, bench_vars=bench_vars,
+                           ansible_python_interpreter=sys.executable), handle)
+        books = {}
+        for name, text in (('module', MODULE_PLAY), ('uri', URI_PLAY), ('floor', FLOOR_PLAY)):
+            books[name] = os.path.join(workdir, name + '.yml')
+            with open(books[name], 'w') as handle:
+                handle.write(text.format(count=args.count))
+        cmd = [ansible_playbook(), '-i', 'localhost,', '-c', 'local', '-e', '@' + extra]
+
+        cases = [
+            ('module', dict(playbook=books['module'])),
+            ('uri', dict(playbook=books['uri'])),
+            ('module-rerun', dict(playbook=books['module'], prepare=books['module'])),
+            ('floor', dict(playbook=books['floor'])),
+        ]
+        walls = dict((name, []) for name, _ in cases)
+        counts = {}
+        for _ in range(args.runs):
+            for name, case in cases:
+                wall, seen = run_case(sim, cmd, env, **case)
+                walls[name].append(wall)
+                if counts.setdefault(name, seen) != seen:
+                    raise SystemExit('%s sent different requests from run to run: %s vs %s' % (name, counts[name], seen))
+    finally:
+        sim.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    median = dict((name, statistics.median(values)) for name, values in walls.items())
+    print('circleci_envvar benchmark: %d variables, median of %d runs, wall time of ansible-playbook'
+          % (args.count, args.runs))
+    print('%-13s %9s %9s %9s %5s %5s %7s %13s' % ('case', 'median s', 'min s', 'max s', 'GET', 'POST', 'DELETE',
+                                                  'uri / case'))
+    for name, _ in cases:
+        print('%-13s %9.2f %9.2f %9.2f %5d %5d %7d %12.1fx' % (
+            name, median[name], min(walls[name]), max(walls[name]), counts[name].get('GET', 0),
+            counts[name].get('POST', 0), counts[name].get('DELETE', 0), median['uri'] / median[name]))
+
+    failures = []
+    expected = {'GET': 1, 'POST': args.count}
+    for name in ('module', 'uri'):
+        if counts[name] != expected:
+            failures.append('%s sent %s, expected %s' % (name, counts[name], expected))
+    if counts['module-rerun'] != {'GET': 1}:
+        failures.append('module-rerun sent %s, expected only one GET' % counts['module-rerun'])
+    speedup = median['uri'] / median['module']
+    if speedup < args.min_speedup:
+        failures.append('module is %.1fx faster than uri, below the required %.1fx' % (speedup, args.min_speedup))
+    for failure in failures:
+        print('FAIL: ' + failure)
+    if failures:
+        return 1
+    print('OK: module %.1fx faster than uri (limit set by Ansible start-up plus one task: %.1fx), same requests'
+          % (speedup, median['uri'] / median['floor']))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
