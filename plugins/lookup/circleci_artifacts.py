@@ -34,11 +34,12 @@ options:
     required: true
   build_num:
     description:
-      - Numbers of the builds whose artifacts to read, in each project term; one number or a list.
+      - Numbers of the builds whose artifacts to read, in each project term; one number
+        (V(42)) or a list of numbers (V([40, 41, 42])).
       - Exactly one of O(build_num) and O(latest=true) must be given.
+      - An empty list reads nothing and returns an empty list.
       - An unknown build number is an error (CircleCI answers 404 C(Build not found)).
-    type: list
-    elements: int
+    type: raw
   latest:
     description:
       - Read the artifacts of the newest build of each project that matches O(branch) and O(filter).
@@ -192,9 +193,15 @@ MAX_WORKERS = 32
 
 
 def check_build_nums(build_nums):
-    """The build numbers as ints, in order, without repeats (a build is read once)."""
+    """One build number or a list of them -> ints, in order, without repeats (a build is read once)."""
+    if build_nums is None:
+        return []
+    if isinstance(build_nums, str):
+        build_nums = [part for part in build_nums.split(',') if part.strip()]
+    elif not isinstance(build_nums, (list, tuple)):
+        build_nums = [build_nums]
     result = []
-    for value in build_nums or []:
+    for value in build_nums:
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
         check_build_num(value)
@@ -213,18 +220,19 @@ def plan_jobs(terms, default_vcs_type, build_nums=None, latest=False, branch=Non
     """The (vcs_type, username, project, build_num) to read, build_num None for latest; checked before any request."""
     if not terms:
         raise CircleCIError('circleci_artifacts needs at least one term: a project such as acme/app')
-    build_nums = check_build_nums(build_nums)
-    if latest and build_nums:
+    if latest and build_nums is not None:
         raise CircleCIError('give either build_num or latest=true, not both')
-    if not latest and not build_nums:
+    if not latest and build_nums is None:
         raise CircleCIError('give build_num (one number or a list) or latest=true')
+    # An empty list of builds (say, from a builds lookup that found none) reads nothing.
+    build_nums = check_build_nums(build_nums)
     if branch and not latest:
         raise CircleCIError('branch selects the newest build and needs latest=true; build_num already names the builds')
     check_build_filter(build_filter)
     jobs = []
     for term in terms:
         vcs_type, username, project = parse_project_slug(term, default_vcs_type)
-        for build_num in (build_nums or [None]):
+        for build_num in (build_nums if not latest else [None]):
             job = (vcs_type, username, project, build_num)
             if job not in jobs:
                 jobs.append(job)
@@ -270,7 +278,7 @@ def read_artifacts(client, job, branch=None, build_filter=None):
 
 def read_all(client, jobs, workers, branch=None, build_filter=None):
     """Read every job, at most `workers` at a time over the client's one session; results in job order."""
-    if workers == 1 or len(jobs) == 1:
+    if workers == 1 or len(jobs) <= 1:
         return [read_artifacts(client, job, branch, build_filter) for job in jobs]
     size = min(workers, len(jobs))
     if HTTPAdapter is not None and size > DEFAULT_POOLSIZE:

@@ -1,0 +1,257 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import logging
+import re
+import threading
+import time
+
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import responses
+
+from responses import matchers
+
+from ansible.errors import AnsibleError
+
+from ansible_collections.ciops.circleci.plugins.lookup.circleci_artifacts import plan_jobs, select
+
+from .conftest import API, TOKEN
+
+APP = API + '/project/github/acme/app'
+LIB = API + '/project/bitbucket/acme/lib'
+TARBALL = 'home/circleci/project/dist/app-1.0.0.tar.gz'
+JUNIT = 'home/circleci/project/reports/junit.xml'
+
+
+def artifacts(build_num, paths=(TARBALL, JUNIT), slug='github/acme/app'):
+    return [{'path': p, 'pretty_path': '$CIRCLE_ARTIFACTS/' + p.split('/', 3)[-1], 'node_index': 0,
+             'url': 'https://%d-42-gh.circle-artifacts.com/0/%s/%s' % (build_num, slug, p)} for p in paths]
+
+
+def tagged(items, build_num, project='github/acme/app'):
+    return [dict(a, project=project, build_num=build_num) for a in items]
+
+
+# ------------------------------------------------------------------ by build number
+def test_one_build_number(api, run_lookup):
+    api.add(responses.GET, APP + '/42/artifacts', json=artifacts(42), match=[matchers.query_param_matcher({})])
+    result = run_lookup('circleci_artifacts', ['acme/app'], build_num=42)
+    assert result == tagged(artifacts(42), 42)
+    assert api.calls[0].request.headers['Circle-Token'] == TOKEN
+    assert TOKEN not in api.calls[0].request.url
+
+
+@pytest.mark.parametrize('value', ['42', [42], ['42']])
+def test_build_number_as_string_or_list(api, run_lookup, value):
+    api.add(responses.GET, APP + '/42/artifacts', json=artifacts(42))
+    assert len(run_lookup('circleci_artifacts', ['acme/app'], build_num=value)) == 2
+
+
+def test_pattern_and_url_output(api, run_lookup):
+    api.add(responses.GET, APP + '/7/artifacts', json=artifacts(7, (TARBALL, JUNIT, 'home/circleci/project/logs/build.log')))
+    result = run_lookup('circleci_artifacts', ['acme/app'], build_num=7, pattern='*.tar.gz', output='url')
+    assert result == ['https://7-42-gh.circle-artifacts.com/0/github/acme/app/' + TARBALL]
+
+
+def test_pattern_matching_nothing_is_an_empty_list(api, run_lookup):
+    api.add(responses.GET, APP + '/7/artifacts', json=artifacts(7))
+    assert run_lookup('circleci_artifacts', ['acme/app'], build_num=7, pattern='*.whl') == []
+
+
+def test_select_is_a_case_sensitive_glob_on_path():
+    items = artifacts(1, (TARBALL, JUNIT, 'home/circleci/project/REPORTS/X.XML'))
+    assert [a['path'] for a in select(items, '*/reports/*.xml')] == [JUNIT]
+    assert [a['path'] for a in select(items, '*.[tx]*')] == [TARBALL, JUNIT]
+    assert select(items, None, 'url') == [a['url'] for a in items]
+
+
+def test_unknown_build_is_a_clear_error(api, run_lookup):
+    api.add(responses.GET, APP + '/999/artifacts', status=404, json={'message': 'Build not found'})
+    with pytest.raises(AnsibleError, match='CircleCI answered 404 Build not found for GET /project/github/acme/app/999/artifacts'):
+        run_lookup('circleci_artifacts', ['acme/app'], build_num=999)
+
+
+def test_bad_token_is_a_clear_error(api, run_lookup):
+    api.add(responses.GET, APP + '/1/artifacts', status=401, json={'message': 'You must log in first.'})
+    with pytest.raises(AnsibleError) as err:
+        run_lookup('circleci_artifacts', ['acme/app'], build_num=1, api_token='wrong-token-123')
+    assert 'answered 401 You must log in first. for GET /project/github/acme/app/1/artifacts: check api_token' in str(err.value)
+    assert 'wrong-token-123' not in str(err.value)
+
+
+def test_empty_list_of_builds_reads_nothing(api, run_lookup):
+    assert run_lookup('circleci_artifacts', ['acme/app'], build_num=[]) == []
+    assert len(api.calls) == 0
+
+
+# ------------------------------------------------------------------ latest
+def test_latest_defaults_to_successful_builds(api, run_lookup):
+    api.add(responses.GET, APP + '/latest/artifacts', json=artifacts(6),
+            match=[matchers.query_param_matcher({'filter': 'successful'})])
+    assert run_lookup('circleci_artifacts', ['acme/app'], latest=True) == tagged(artifacts(6), None)
+
+
+def test_latest_sends_branch_and_filter(api, run_lookup):
+    api.add(responses.GET, APP + '/latest/artifacts', json=artifacts(2),
+            match=[matchers.query_param_matcher({'filter': 'failed', 'branch': 'feature/login'})])
+    assert len(run_lookup('circleci_artifacts', ['acme/app'], latest=True, branch='feature/login', filter='failed')) == 2
+
+
+def test_latest_build_without_artifacts_is_an_empty_list(api, run_lookup):
+    api.add(responses.GET, APP + '/latest/artifacts', json=[])
+    assert run_lookup('circleci_artifacts', ['acme/app'], latest=True, branch='docs') == []
+
+
+def test_latest_with_no_matching_build_is_an_empty_list(api, run_lookup):
+    api.add(responses.GET, APP + '/latest/artifacts', status=404, json={'message': 'Build not found'})
+    assert run_lookup('circleci_artifacts', ['acme/app'], latest=True, branch='nope') == []
+
+
+def test_latest_of_an_unknown_project_is_an_error_not_an_empty_list(api, run_lookup):
+    api.add(responses.GET, API + '/project/github/acme/nope/latest/artifacts', status=404,
+            json={'message': 'Project not found'})
+    with pytest.raises(AnsibleError, match='404 Project not found for GET /project/github/acme/nope/latest/artifacts'):
+        run_lookup('circleci_artifacts', ['acme/nope'], latest=True)
+
+
+# ------------------------------------------------------------------ several builds
+def slow_artifacts(delays, log):
+    """A responses callback: sleeps per build, records in-flight counts; answers that build's artifacts."""
+    lock = threading.Lock()
+    state = {'in_flight': 0}
+
+    def callback(request):
+        parts = urlsplit(request.url)
+        match = re.search(r'/project/(\w+)/acme/(\w+)/(\d+)/artifacts$', parts.path)
+        vcs, repo, num = match.group(1), match.group(2), int(match.group(3))
+        with lock:
+            state['in_flight'] += 1
+            log.append(state['in_flight'])
+        time.sleep(delays.get(num, 0.05))
+        with lock:
+            state['in_flight'] -= 1
+        return 200, {'Content-Type': 'application/json'}, json.dumps(artifacts(num, (TARBALL,), '%s/acme/%s' % (vcs, repo)))
+
+    return callback
+
+
+def test_several_builds_are_read_concurrently_in_input_order(api, run_lookup):
+    in_flight = []
+    # The first build answers last: the result must still follow the input order.
+    api.add_callback(responses.GET, re.compile(re.escape(APP) + r'/\d+/artifacts'),
+                     callback=slow_artifacts({5: 0.3, 3: 0.1, 9: 0.0}, in_flight))
+    result = run_lookup('circleci_artifacts', ['acme/app'], build_num=[5, 3, 9, 5], output='url')
+    assert [u.split('/')[2].split('-')[0] for u in result] == ['5', '3', '9']
+    assert len(api.calls) == 3  # 5 is read once
+    assert max(in_flight) == 3
+
+
+def test_workers_1_reads_one_build_at_a_time(api, run_lookup):
+    in_flight = []
+    api.add_callback(responses.GET, re.compile(re.escape(APP) + r'/\d+/artifacts'),
+                     callback=slow_artifacts({}, in_flight))
+    result = run_lookup('circleci_artifacts', ['acme/app'], build_num=[1, 2, 3, 4], workers=1)
+    assert [a['build_num'] for a in result] == [1, 2, 3, 4]
+    assert max(in_flight) == 1
+
+
+def test_workers_bound_the_concurrency(api, run_lookup):
+    in_flight = []
+    api.add_callback(responses.GET, re.compile(re.escape(APP) + r'/\d+/artifacts'),
+                     callback=slow_artifacts({}, in_flight))
+    run_lookup('circleci_artifacts', ['acme/app'], build_num=list(range(1, 13)), workers=3)
+    assert len(api.calls) == 12
+    assert max(in_flight) == 3
+
+
+def test_several_projects_times_several_builds(api, run_lookup):
+    in_flight = []
+    for base in (APP, LIB):
+        api.add_callback(responses.GET, re.compile(re.escape(base) + r'/\d+/artifacts'),
+                         callback=slow_artifacts({}, in_flight))
+    result = run_lookup('circleci_artifacts', ['acme/app', 'bitbucket/acme/lib'], build_num=[2, 1])
+    assert [(a['project'], a['build_num']) for a in result] == [
+        ('github/acme/app', 2), ('github/acme/app', 1), ('bitbucket/acme/lib', 2), ('bitbucket/acme/lib', 1)]
+
+
+def test_one_failing_build_fails_the_lookup(api, run_lookup):
+    api.add(responses.GET, APP + '/1/artifacts', json=artifacts(1))
+    api.add(responses.GET, APP + '/2/artifacts', status=404, json={'message': 'Build not found'})
+    with pytest.raises(AnsibleError, match='404 Build not found for GET /project/github/acme/app/2/artifacts'):
+        run_lookup('circleci_artifacts', ['acme/app'], build_num=[1, 2])
+
+
+def test_concurrent_reads_share_one_session_and_keep_connections_alive(run_lookup, keepalive_server):
+    def route(path, query):
+        num = int(path.split('/')[-2])
+        return 200, artifacts(num, (TARBALL,))
+
+    server = keepalive_server(route, delay=0.05)
+    nums = list(range(1, 21))
+    result = run_lookup('circleci_artifacts', ['acme/app'], build_num=nums, workers=4, api_url=server.base)
+    assert [a['build_num'] for a in result] == nums
+    assert len(server.requests) == 20
+    assert server.max_in_flight == 4
+    # One connection per worker at most, each reused for several builds.
+    assert server.connections <= 4
+
+    sequential = keepalive_server(route)
+    run_lookup('circleci_artifacts', ['acme/app'], build_num=nums, workers=1, api_url=sequential.base)
+    assert len(sequential.requests) == 20
+    assert sequential.connections == 1
+
+
+def test_more_workers_than_the_default_pool_keep_their_connections(run_lookup, keepalive_server, caplog):
+    caplog.set_level(logging.WARNING, logger='urllib3')
+    server = keepalive_server(lambda path, query: (200, []), delay=0.2)
+    run_lookup('circleci_artifacts', ['acme/app'], build_num=list(range(1, 49)), workers=16, api_url=server.base)
+    assert 10 < server.max_in_flight <= 16  # beyond requests' default pool of 10 connections
+    assert server.connections <= 16
+    # With requests' default pool the connections beyond 10 would be closed ("Connection pool is full").
+    assert [r.getMessage() for r in caplog.records if 'pool is full' in r.getMessage()] == []
+
+
+# ------------------------------------------------------------------ bad input: no request at all
+@pytest.mark.parametrize('terms, options, message', [
+    ([], {'build_num': 1}, 'needs at least one term'),
+    (['acme/app'], {}, 'give build_num (one number or a list) or latest=true'),
+    (['acme/app'], {'build_num': 1, 'latest': True}, 'give either build_num or latest=true, not both'),
+    (['acme/app'], {'build_num': 1, 'branch': 'main'}, 'branch selects the newest build and needs latest=true'),
+    (['acme/app'], {'build_num': [1, 0]}, 'build_num must be a positive integer'),
+    (['acme/app'], {'build_num': 'x'}, "build_num must be a positive integer, got 'x'"),
+    (['acme/app'], {'build_num': 1, 'workers': 0}, 'workers must be an integer from 1 to 32'),
+    (['acme'], {'build_num': 1}, "Invalid project 'acme'"),
+    (['acme/app', 'gitlab/acme/app'], {'build_num': 1}, 'vcs_type must be one of github, bitbucket'),
+])
+def test_bad_input_fails_before_any_request(api, run_lookup, terms, options, message):
+    with pytest.raises(AnsibleError, match=re.escape(message)):
+        run_lookup('circleci_artifacts', terms, **options)
+    assert len(api.calls) == 0
+
+
+@pytest.mark.parametrize('options', [{'output': 'json'}, {'filter': 'green', 'latest': True}])
+def test_choices_are_enforced(api, run_lookup, options):
+    with pytest.raises(AnsibleError):
+        run_lookup('circleci_artifacts', ['acme/app'], **options)
+    assert len(api.calls) == 0
+
+
+def test_plan_jobs_dedupes_and_keeps_order():
+    assert plan_jobs(['acme/app', 'gh/acme/app'], 'github', [3, 1, 3]) == [
+        ('github', 'acme', 'app', 3), ('github', 'acme', 'app', 1)]
+    assert plan_jobs(['acme/lib'], 'bitbucket', latest=True) == [('bitbucket', 'acme', 'lib', None)]
+    assert plan_jobs(['acme/app'], 'github', '4, 5') == [('github', 'acme', 'app', 4), ('github', 'acme', 'app', 5)]
+
+
+def test_query_of_the_request_log_helper_is_exact(api, run_lookup):
+    # The latest request carries exactly filter and branch: no limit, no token.
+    api.add(responses.GET, APP + '/latest/artifacts', json=[])
+    run_lookup('circleci_artifacts', ['acme/app'], latest=True, branch='main')
+    assert dict(parse_qsl(urlsplit(api.calls[0].request.url).query)) == {'filter': 'successful', 'branch': 'main'}
