@@ -71,7 +71,8 @@ options:
       - With O(state=triggered), first look for a build that is queued, scheduled or running for the same
         O(branch) (and O(revision) or O(tag), where given). When there is one, return it instead of starting
         another, with C(changed=false), so that re-running a deployment playbook does not pile up builds.
-      - The search reads the project's 100 most recent builds in one request.
+      - The search is one request, C(GET /project/.../tree/{branch}) for the branch's 100 most recent builds
+        (without O(branch), C(GET /project/...) for the project's).
       - Needs at least one of O(branch), O(revision) or O(tag) to know which builds count as the same.
     type: bool
     default: false
@@ -450,11 +451,13 @@ def post_or_explain(module, path, body, action):
 
 
 def find_running(module):
+    """One GET: the branch's recent builds (or the project's, without branch), newest first."""
     p = module.params
-    builds = module.client.get(module.project_path(), params={'limit': RECENT_BUILDS, 'shallow': 'true'})
+    path = module.project_path('tree', p['branch']) if p['branch'] else module.project_path()
+    builds = module.client.get(path, params={'limit': RECENT_BUILDS, 'shallow': 'true'})
     if not isinstance(builds, list):
         raise CircleCIError('CircleCI answered GET %s with %s where a list of builds was expected'
-                            % (module.project_path(), type(builds).__name__))
+                            % (path, type(builds).__name__), method='GET', path=path)
     return find_active_build(builds, branch=p['branch'], revision=p['revision'], tag=p['tag'])
 
 

@@ -206,7 +206,7 @@ def recent(*items):
 
 
 def test_unless_running_returns_the_running_build_without_post(api, run_module):
-    api.add(responses.GET, PROJECT, json=recent(
+    api.add(responses.GET, PROJECT + '/tree/main', json=recent(
         build(50, 'finished', outcome='success'), build(49, 'running', branch='feature/x'), build(48, 'running')))
     result = run_module(circleci_build, args(branch='main', unless_running=True))
     assert result['changed'] is False
@@ -214,11 +214,20 @@ def test_unless_running_returns_the_running_build_without_post(api, run_module):
     assert result['build']['build_num'] == 48
     assert len(api.calls) == 1
     assert api.calls[0].request.method == 'GET'
-    assert 'limit=100' in api.calls[0].request.url and 'shallow=true' in api.calls[0].request.url
+    assert api.calls[0].request.url == PROJECT + '/tree/main?limit=100&shallow=true'
+
+
+def test_unless_running_without_branch_reads_the_project_list(api, run_module):
+    api.add(responses.GET, PROJECT, json=recent(build(48, 'queued', branch='develop', vcs_tag='v2'),
+                                                build(47, 'running', branch='main')))
+    result = run_module(circleci_build, args(tag='v2', unless_running=True))
+    assert result['changed'] is False
+    assert result['build']['build_num'] == 48
+    assert api.calls[0].request.url == PROJECT + '?limit=100&shallow=true'
 
 
 def test_unless_running_with_revision_ignores_other_revisions(api, run_module):
-    api.add(responses.GET, PROJECT, json=recent(build(48, 'running', revision='fff0000')))
+    api.add(responses.GET, PROJECT + '/tree/main', json=recent(build(48, 'running', revision='fff0000')))
     api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(51, revision='abc1234'))
     result = run_module(circleci_build, args(branch='main', revision='abc1234', unless_running=True))
     assert result['changed'] is True
@@ -228,7 +237,7 @@ def test_unless_running_with_revision_ignores_other_revisions(api, run_module):
 
 
 def test_unless_running_check_mode_reads_but_does_not_post(api, run_module):
-    api.add(responses.GET, PROJECT, json=recent(build(48, 'finished', outcome='success')))
+    api.add(responses.GET, PROJECT + '/tree/main', json=recent(build(48, 'finished', outcome='success')))
     result = run_module(circleci_build, args(branch='main', unless_running=True), check_mode=True)
     assert result['changed'] is True
     assert result['already_running'] is False
@@ -236,7 +245,7 @@ def test_unless_running_check_mode_reads_but_does_not_post(api, run_module):
 
 
 def test_unless_running_waits_for_the_found_build(api, run_module, fake_time):
-    api.add(responses.GET, PROJECT, json=recent(build(48, 'running')))
+    api.add(responses.GET, PROJECT + '/tree/main', json=recent(build(48, 'running')))
     api.add(responses.GET, PROJECT + '/48', json=build(48, 'finished', outcome='success'))
     result = run_module(circleci_build, args(branch='main', unless_running=True, wait=True, poll_interval=2))
     assert result['changed'] is False
