@@ -76,7 +76,7 @@ attributes:
   diff_mode:
     support: full
     details:
-      - Before and after are the project's SSH keys as C(hostname fingerprint) lines.
+      - Before and after are the project's SSH keys, one C(hostname fingerprint) line each.
 notes:
   - Requests per run are one C(GET .../settings), then at most one C(POST .../ssh-key) or one
     C(DELETE .../ssh-key). A run that finds the project as wanted sends only the C(GET).
@@ -227,7 +227,7 @@ def normalize_keys(settings):
 
 def key_lines(keys):
     """Diff form of a key list: one 'hostname fingerprint' line per entry, in CircleCI's order."""
-    return ['%s %s' % (k['hostname'], k['fingerprint']) for k in keys]
+    return ''.join('%s %s\n' % (k['hostname'], k['fingerprint']) for k in keys)
 
 
 def plan(existing, state, hostname, fingerprint, public_key=None):

@@ -106,7 +106,8 @@ def test_plan_does_not_modify_its_input():
 def test_normalize_keys_and_lines():
     keys = normalize_keys(settings(entry('H', 'MD5:AA:' + 'bb:' * 14 + 'CC', 'ssh-rsa AAAAX\n'), 'junk'))
     assert keys == [dict(hostname='H', fingerprint='aa:' + 'bb:' * 14 + 'cc', public_key='ssh-rsa AAAAX')]
-    assert key_lines(keys) == ['H aa:' + 'bb:' * 14 + 'cc']
+    assert key_lines(keys) == 'H aa:' + 'bb:' * 14 + 'cc\n'
+    assert key_lines([]) == ''
     assert normalize_keys({'ssh_keys': None}) == []
     assert normalize_keys(None) == []
 
@@ -130,8 +131,8 @@ def test_adds_a_missing_key_with_one_get_and_one_post(api, run_module, key):
     assert api.calls[1].request.headers['Content-Type'] == 'application/json'
     assert result['ssh_key'] == dict(hostname=HOST, fingerprint=key['fingerprint'], public_key=key['public_key'],
                                      type='ssh-ed25519')
-    assert result['diff'] == {'before': ['other.example ' + OTHER_FP],
-                              'after': ['other.example ' + OTHER_FP, HOST + ' ' + key['fingerprint']]}
+    assert result['diff'] == {'before': 'other.example %s\n' % OTHER_FP,
+                              'after': 'other.example %s\n%s %s\n' % (OTHER_FP, HOST, key['fingerprint'])}
     assert [k['hostname'] for k in result['ssh_keys']] == ['other.example', HOST]
     assert result['project'] == 'github/acme/app'
     assert_no_secret(result, key)
@@ -143,7 +144,7 @@ def test_second_run_sends_only_the_get(api, run_module, key):
                                                private_key=key['text']), diff=True)
     assert result['changed'] is False
     assert len(api.calls) == 1
-    assert result['diff']['before'] == result['diff']['after'] == [HOST + ' ' + key['fingerprint']]
+    assert result['diff']['before'] == result['diff']['after'] == '%s %s\n' % (HOST, key['fingerprint'])
 
 
 def test_server_fingerprint_in_other_case_or_with_prefix_still_matches(api, run_module, key):
@@ -160,7 +161,7 @@ def test_check_mode_reads_but_does_not_post(api, run_module, key):
                                                private_key=key['text']), check_mode=True, diff=True)
     assert result['changed'] is True
     assert [c.request.method for c in api.calls] == ['GET']
-    assert result['diff'] == {'before': [], 'after': [HOST + ' ' + key['fingerprint']]}
+    assert result['diff'] == {'before': '', 'after': '%s %s\n' % (HOST, key['fingerprint'])}
 
 
 def test_same_key_for_another_host_is_posted(api, run_module, key):
@@ -219,8 +220,8 @@ def test_absent_deletes_with_fingerprint_and_hostname(api, run_module, key):
     assert result['changed'] is True
     assert [c.request.method for c in api.calls] == ['GET', 'DELETE']
     assert body(api.calls[1]) == {'fingerprint': key['fingerprint'], 'hostname': HOST}
-    assert result['diff'] == {'before': [HOST + ' ' + key['fingerprint'], 'x.example ' + OTHER_FP],
-                              'after': ['x.example ' + OTHER_FP]}
+    assert result['diff'] == {'before': '%s %s\nx.example %s\n' % (HOST, key['fingerprint'], OTHER_FP),
+                              'after': 'x.example %s\n' % OTHER_FP}
     assert_no_secret(result, key)
 
 
