@@ -8,6 +8,7 @@
 #   make integration  ansible-test integration --venv --python 3.12 against the simulator
 #   make lint         ansible-lint (production profile) + antsibull-changelog lint
 #   make docs         antsibull-docs lint-collection-docs --plugin-docs
+#   make docs-html    the HTML docsite (antsibull-docs + Sphinx) into build/docs/html
 #   make molecule     molecule test (extensions/molecule/*) against the simulator
 #   make py311        ansible-core 2.19 on Python 3.11: ansible-test units + integration
 #   make demo         ansible-playbook examples/demo.yml against the simulator
@@ -52,7 +53,7 @@ export PY_COLORS ?= $(if $(CI),0,)
 LAYERS := unit lint docs units sanity integration molecule py311
 
 .PHONY: test venv venv311 sync unit sanity units integration lint docs molecule py311 \
-	demo bench lock clean distclean
+	docs-html demo bench lock clean distclean
 
 test: $(VENV_STAMP)
 	$(VENV)/bin/python hack/run-layers.py $(LAYERS)
@@ -123,6 +124,16 @@ py311: $(VENV311_STAMP) $(VENV_STAMP) sync
 	$(VENV311)/bin/python hack/ansible-test-pip-bootstrap.py
 	cd $(BUILD) && PATH=$(VENV311)/bin:$$PATH $(VENV311)/bin/ansible-test units --venv --python 3.11 tests/unit/plugins/
 	hack/with-simulator.sh hack/ansible-test-integration.sh $(VENV311) 3.11
+
+# HTML docsite into build/docs/html (not part of `make test`: it checks nothing
+# that `make docs` does not, and needs Sphinx).
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): $(VENV_STAMP) docs/sphinx/requirements.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r docs/sphinx/requirements.txt
+	touch $@
+
+docs-html: $(DOCS_STAMP) sync
+	cd $(BUILD) && DOCS_BUILD_DIR=$(ROOT)/build/docs docs/sphinx/build.sh
 
 # ---------------------------------------------------------------- demo, bench
 demo: $(VENV_STAMP) sync

@@ -26,4 +26,4 @@ CONFIG
 
 "${venv}/bin/python" "${root}/hack/ansible-test-pip-bootstrap.py"
 cd "${copy}"
-PATH="${venv}/bin:${PATH}" "${venv}/bin/ansible-test" integration --venv --python "${python_version}" "$@"
+PATH="${venv}/bin:${PATH}" "${venv}/bin/ansible-test" integration --venv --python "${python_version}" --continue-on-error "$@"

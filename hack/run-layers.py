@@ -23,24 +23,20 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOG_DIR = os.path.join(ROOT, 'build', 'logs')
 
-PYTEST_SUMMARY = re.compile(r'^=*\s*(?P<body>(?:\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|deselected|warnings?)(?:, )?)+) in [\d.]+s')
+PYTEST_SUMMARY = re.compile(
+    r'^=*\s*(?P<body>(?:\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|deselected|warnings?)(?:, )?)+) in [\d.]+s')
 PYTEST_COUNT = re.compile(r'(\d+) (passed|failed|skipped|errors?|xfailed|xpassed)')
 SANITY_TEST = re.compile(r'^Running sanity test "([^"]+)"')
 SANITY_FAILED = re.compile(r'The (\d+) sanity test\(s\) listed below \(out of (\d+)\) failed')
 INTEGRATION_TARGET = re.compile(r'^Running (\S+) integration test role')
 ANSIBLE_LINT = re.compile(r'(\d+) failure\(s\), (\d+) warning\(s\)(?: on| in) (\d+) files')
-MOLECULE_SCENARIO = re.compile(r'^\s*(?:INFO\s+)?(?:Molecule executed (\d+) scenarios?|(\S+)\s*[➜>]\s*(?:test|destroy|syntax|converge|idempotence|verify)\b.*(?:Completed|Executed)?)')
+MOLECULE_RECAP = re.compile(r'^(\S+)\s+: actions=(\d+)\s+successful=(\d+).*failed=(\d+)')
 PLAY_RECAP = re.compile(r'^PLAY RECAP')
 
 
 def pytest_counts(lines: list[str]) -> list[str]:
-    """Every pytest summary line of a log, as 'N passed, M failed...' strings."""
-    found = []
-    for line in lines:
-        match = PYTEST_SUMMARY.search(line.strip())
-        if match:
-            found.append(', '.join('%s %s' % pair for pair in PYTEST_COUNT.findall(match.group('body'))))
-    return found
+    """The body of every pytest summary line of a log ('N passed, M failed ...')."""
+    return [m.group('body') for m in (PYTEST_SUMMARY.search(line.strip()) for line in lines) if m]
 
 
 def describe(layer: str, lines: list[str]) -> str:
@@ -54,8 +50,16 @@ def describe(layer: str, lines: list[str]) -> str:
             if match:
                 failed = int(match.group(1))
         parts.append('sanity: %d tests, %d failed' % (len(sanity), failed))
-    for count in pytest_counts(lines):
-        parts.append('pytest: ' + count)
+    runs = pytest_counts(lines)
+    if runs:
+        totals: dict[str, int] = {}
+        for run in runs:
+            for number, word in PYTEST_COUNT.findall(run):
+                word = 'errors' if word.startswith('error') else word
+                totals[word] = totals.get(word, 0) + int(number)
+        order = ['passed', 'failed', 'errors', 'skipped', 'xfailed', 'xpassed']
+        parts.append('pytest: %s%s' % (', '.join('%d %s' % (totals[k], k) for k in order if k in totals),
+                                       ' (%d runs)' % len(runs) if len(runs) > 1 else ''))
     targets = [m.group(1) for m in map(INTEGRATION_TARGET.match, lines) if m]
     if targets:
         parts.append('integration: %d targets (%s)' % (len(targets), ', '.join(sorted(set(targets)))))
@@ -63,11 +67,11 @@ def describe(layer: str, lines: list[str]) -> str:
         match = ANSIBLE_LINT.search(line)
         if match:
             parts.append('ansible-lint: %s files, %s failures, %s warnings' % (match.group(3), match.group(1), match.group(2)))
-    if layer == 'molecule':
-        scenarios = sorted({m.group(1) for m in map(re.compile(r'^\S*\s*(?:INFO\s+)?(\S+) ➜ verify').match, lines) if m})
-        recaps = sum(1 for line in lines if PLAY_RECAP.match(line))
-        parts.append('molecule: %d scenario(s) verified%s, %d plays' % (
-            len(scenarios), ' (%s)' % ', '.join(scenarios) if scenarios else '', recaps))
+    scenarios = [m for m in map(MOLECULE_RECAP.match, lines) if m]
+    if scenarios:
+        parts.append('molecule: %d scenario(s): %s' % (len(scenarios), ', '.join(
+            '%s %s/%s actions ok' % (m.group(1), m.group(3), m.group(2)) for m in scenarios)))
+        parts.append('%d playbook runs' % sum(1 for line in lines if PLAY_RECAP.match(line)))
     if layer == 'docs' and not parts:
         parts.append('antsibull-docs lint-collection-docs')
     return '; '.join(parts) or '-'

@@ -17,6 +17,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="${root}/build/collections/ansible_collections/ciops/circleci"
 
+# ansible-test keeps its --venv delegation environments in tests/output/.tmp:
+# carry tests/output over so that warm runs do not reinstall them.
+keep="${root}/build/.tests-output-keep"
+rm -rf "${keep}"
+if [ -d "${dest}/tests/output" ]; then
+    mv "${dest}/tests/output" "${keep}"
+fi
 rm -rf "${dest}"
 mkdir -p "${dest}"
 cd "${root}"
@@ -32,6 +39,11 @@ else
     tar --exclude=./build --exclude='./.venv*' --exclude=./tests/output --exclude=./.git \
         --exclude='__pycache__' --exclude=./.ansible -cf - . | tar -xf - -C "${dest}"
 fi
+if [ -d "${keep}" ]; then
+    mkdir -p "${dest}/tests"
+    mv "${keep}" "${dest}/tests/output"
+fi
+
 # A repository of its own: ansible-test (and ansible-lint) list content with
 # git, and from inside /work/main's tree they would see only ignored files.
 # Nothing is committed: untracked-but-not-ignored is what they list.

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Build the HTML docsite of ciops.circleci from the plugins' own documentation
+# (antsibull-docs) into build/docs/html; `make docs-html` runs it from the dev
+# venv with docs/sphinx/requirements.txt installed and the collection on
+# ANSIBLE_COLLECTIONS_PATH. Based on `antsibull-docs sphinx-init`, changed to
+# work offline: no intersphinx, and no -W (unresolvable cross references to
+# docs.ansible.com would fail the build although the HTML is written).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="${DOCS_BUILD_DIR:-${here}/../../build/docs}"
+mkdir -p "${out}/rst"
+chmod og-w "${out}/rst"  # antsibull-docs wants that directory only writable by itself
+
+antsibull-docs \
+    --config-file "${here}/antsibull-docs.cfg" \
+    collection \
+    --cleanup everything \
+    --use-current \
+    --dest-dir "${out}/rst" \
+    ciops.circleci
+
+# antsibull-docs --cleanup removes everything it did not write: add the root page after it.
+cp "${here}/index.rst" "${out}/rst/index.rst"
+
+sphinx-build -M html "${out}/rst" "${out}" -c "${here}" --keep-going
+echo "docs: ${out}/html/index.html"
