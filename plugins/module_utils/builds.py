@@ -93,7 +93,7 @@ def next_poll_interval(poll_interval, elapsed, previous):
 
     poll_interval for the first minute (short builds are seen finishing
     quickly), then 10% longer per poll, capped at 4 x poll_interval (a 30
-    minute build with poll_interval 5 costs about 110 GETs, not 360).
+    minute build with poll_interval 5 costs about 106 GETs, not 360).
     """
     if elapsed < STEADY_SECONDS or previous is None:
         return float(poll_interval)

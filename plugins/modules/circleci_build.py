@@ -24,7 +24,7 @@ description:
     and C(Sunset) response headers become one Ansible warning; afterwards they answer C(410 Gone) and the
     task fails with a message explaining the retirement. Canceling and reading builds are not affected.
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 options:
   state:
     description:

@@ -303,7 +303,7 @@ def test_not_run_build_ends_the_wait_and_fails(api, run_module, fake_time):
 
 def test_wait_timeout_fails_without_canceling(api, run_module, fake_time):
     api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='queued'))
-    for _ in range(3):
+    for _poll in range(3):
         api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='running'))
     result = run_module(circleci_build, args(branch='main', wait=True, wait_timeout=30, poll_interval=10))
     assert result['failed'] is True
