@@ -217,6 +217,12 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
     app.config["SIM_STATE"] = state
     tokens = {token: "user", project_token: "project"}
 
+    @app.before_request
+    def _read_whole_body():
+        # Connections are kept alive (server.py): a body the handler never reads
+        # would otherwise be taken for the next request line.
+        request.get_data(cache=True)
+
     # ------------------------------------------------------------ helpers
     def raw_path() -> str:
         env = request.environ
@@ -789,7 +795,10 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
         log_query = {k: ("***" if k == "circle-token" else v) for k, v in query.items()}
         entry = {"method": request.method, "path": path, "query": log_query, "body": _redact(body),
                  "status": None, "token_header": "Circle-Token" in request.headers,
-                 "token_in_query": "circle-token" in query}
+                 "token_in_query": "circle-token" in query,
+                 # The client's port: requests sharing it came over one kept-alive connection.
+                 "connection": "%s:%s" % (request.environ.get("REMOTE_ADDR"), request.environ.get("REMOTE_PORT")),
+                 "user_agent": request.headers.get("User-Agent")}
         with state.lock:
             state.requests.append(entry)
         resp = apply_fault(path, request.method, entry)

@@ -17,6 +17,9 @@ import signal
 import sys
 import threading
 
+import selectors
+
+from werkzeug import serving
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -24,7 +27,44 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from app import create_app  # noqa: E402  pylint: disable=wrong-import-position
 
 
-class QuietRequestHandler(WSGIRequestHandler):
+class _NoDrainSelector:
+    """After each response Werkzeug drains the socket with a blocking read, which on a
+    kept-alive connection would swallow (and wait for) the next request. The app reads
+    every request body in full, so there is never anything to drain."""
+
+    def register(self, *args, **kwargs):
+        return None
+
+    def select(self, timeout=None):  # pylint: disable=unused-argument
+        return []
+
+    def close(self):
+        return None
+
+
+class _SelectorsWithoutDrain:
+    DefaultSelector = _NoDrainSelector
+    EVENT_READ = selectors.EVENT_READ
+
+
+serving.selectors = _SelectorsWithoutDrain
+
+
+class KeepAliveRequestHandler(WSGIRequestHandler):
+    """HTTP/1.1 with keep-alive, as CircleCI speaks: a client's session reuses one connection."""
+
+    protocol_version = "HTTP/1.1"
+
+    def send_header(self, keyword, value):
+        # Werkzeug closes every connection after one response; CircleCI does not,
+        # and the collection's tests count connections. The app reads every request
+        # body in full (app.py), which is what makes reuse safe here.
+        if keyword.lower() == "connection" and value.lower() == "close":
+            return
+        super().send_header(keyword, value)
+
+
+class QuietRequestHandler(KeepAliveRequestHandler):
     """Request handler that writes no per-request access log."""
 
     def log_request(self, code="-", size="-"):  # pylint: disable=unused-argument
@@ -38,7 +78,7 @@ def start_server(host: str = "127.0.0.1", port: int = 0, token: str = "sim-token
     Stop it with ``server.shutdown()``. Useful for in-process tests.
     """
     app = create_app(token=token, project_token=project_token, build_seconds=build_seconds)
-    handler = WSGIRequestHandler if verbose else QuietRequestHandler
+    handler = KeepAliveRequestHandler if verbose else QuietRequestHandler
     server = make_server(host, port, app, threaded=True, request_handler=handler)
     server.daemon_threads = True
     shown_host = "[%s]" % host if ":" in host else host

@@ -401,9 +401,12 @@ def test_request_log_redaction(sim, tmp_path):
         assert secret not in text
     entries = log.json()
     assert len(entries) == 3
-    assert entries[0] == {"method": "POST", "path": "/api/v1.1/project/github/acme/app/envvar",
-                          "query": {"circle-token": "***"}, "body": {"name": "SECRET_A", "value": "***"},
-                          "status": 201, "token_header": True, "token_in_query": True}
+    first = dict(entries[0])
+    assert first.pop("connection").startswith("127.0.0.1:")
+    assert first.pop("user_agent").startswith("python-requests/")
+    assert first == {"method": "POST", "path": "/api/v1.1/project/github/acme/app/envvar",
+                     "query": {"circle-token": "***"}, "body": {"name": "SECRET_A", "value": "***"},
+                     "status": 201, "token_header": True, "token_in_query": True}
     assert entries[1]["body"] == {"apikey": "***"} and entries[2]["body"]["private_key"] == "***"
     assert entries[2]["status"] == 400
     sim.control("DELETE", "/requests")
@@ -436,3 +439,19 @@ def test_seed_builds_is_fast(sim):
     assert time.monotonic() - started < 0.5 and page[0]["build_num"] == 1006
     state = json.loads(sim.control("GET", "/state").text)
     assert len(state["projects"][0]["builds"]) == 1006
+
+
+def test_connections_are_kept_alive(sim):
+    """A client session reuses one connection, as with CircleCI; the log shows it."""
+    session = requests.Session()
+    session.headers.update({"Circle-Token": TOKEN, "Accept": "application/json"})
+    base = sim.control("GET", "/config").url.split("/_sim/")[0] + "/api/v1.1"
+    for _ in range(3):
+        assert session.get(base + APP, params={"limit": 1}).status_code == 200
+    assert session.post(base + APP + "/envvar", json={"name": "K", "value": "v"}).status_code == 201
+    assert session.delete(base + APP + "/ssh-key", json={"fingerprint": "x", "hostname": "h"}).status_code == 200
+    assert session.get(base + "/nope").status_code == 404
+    session.close()
+    log = sim.control("GET", "/requests").json()
+    assert len(log) == 6
+    assert len({entry["connection"] for entry in log}) == 1
