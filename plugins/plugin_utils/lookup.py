@@ -12,6 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from collections import ChainMap
+
+from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
@@ -39,8 +42,23 @@ class CircleCILookupBase(LookupBase):
             warn=display.warning,
         )
 
+    def option_variables(self, variables):
+        """The variables the options read, with the templates in their values rendered.
+
+        Ansible does not template a variable that feeds a lookup option: with
+        ``circleci_api_token: "{{ vault_token }}"`` the option would get that text.
+        The variables named in this plugin's option definitions are rendered here
+        (Ansible renders only trusted templates, so a rendered value is not rendered twice).
+        """
+        if not variables or self._templar is None:
+            return variables
+        definitions = C.config.get_configuration_definitions('lookup', self._load_name) or {}
+        names = set(entry.get('name') for definition in definitions.values() for entry in definition.get('vars') or [])
+        rendered = dict((name, self._templar.template(variables[name])) for name in names if name in variables)
+        return ChainMap(rendered, variables) if rendered else variables
+
     def run(self, terms, variables=None, **kwargs):
-        self.set_options(var_options=variables, direct=kwargs)
+        self.set_options(var_options=self.option_variables(variables), direct=kwargs)
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib('requests'))
         client = None

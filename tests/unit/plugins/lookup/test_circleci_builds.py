@@ -16,7 +16,7 @@ from ansible.errors import AnsibleError
 
 from ansible_collections.ciops.circleci.plugins.lookup.circleci_builds import plan_requests
 
-from .conftest import API, TOKEN
+from .conftest import API, TOKEN, lookup_loader
 
 APP = API + '/project/github/acme/app'
 
@@ -233,3 +233,18 @@ def test_all_pages_travel_over_one_kept_alive_connection(run_lookup, keepalive_s
         ('100', '0'), ('100', '100'), ('100', '200')]
     assert {token for dummy, dummy2, token in server.requests} == {TOKEN}
     assert server.connections == 1
+
+
+def test_option_variables_holding_templates_are_rendered(api):
+    # group_vars such as circleci_api_token: "{{ vault_circleci_token }}" reach a lookup unrendered;
+    # the lookup base renders them, so the real token is sent and not the template text.
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar, trust_as_template
+
+    variables = {'vault_circleci_token': 'vaulted-token-1', 'circleci_api_token': trust_as_template('{{ vault_circleci_token }}'),
+                 'sim': API, 'circleci_api_url': trust_as_template('{{ sim }}')}
+    loader = DataLoader()
+    lookup = lookup_loader.get('ciops.circleci.circleci_builds', loader=loader, templar=Templar(loader=loader, variables=variables))
+    page(api, APP, 30, 0, [])
+    assert lookup.run(['acme/app'], variables=variables, retries=0) == []
+    assert api.calls[0].request.headers['Circle-Token'] == 'vaulted-token-1'
