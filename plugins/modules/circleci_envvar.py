@@ -22,7 +22,7 @@ description:
     per variable to remove. A run with nothing to do sends only the C(GET).
   - Names and values are checked before any request is sent.
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 options:
   name:
     description:
