@@ -19,7 +19,7 @@ description:
   - The module reads the project's key list once (C(GET .../checkout-key)), plans, and then sends at most
     one C(POST .../checkout-key) or one C(DELETE .../checkout-key/{fingerprint}) per key to remove.
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 options:
   state:
     description:
@@ -127,7 +127,7 @@ EXAMPLES = r'''
 RETURN = r'''
 key:
   description:
-    - The checkout key of type O(type): the existing one, or the one CircleCI created.
+    - The checkout key of type O(type), either the existing one or the one CircleCI created.
     - V(null) in check mode when a key would be created (CircleCI generates it, so it cannot be known).
   returned: state is present
   type: dict

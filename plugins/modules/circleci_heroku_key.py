@@ -20,13 +20,13 @@ description:
     B(always reports changed). Treat the task as an action, for example in a handler or
     behind a C(when) condition.
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 options:
   apikey:
     description:
       - The Heroku API key, for example the output of C(heroku auth:token).
       - Never logged, never returned, never part of an error message.
-      - Checked before any request: it must be a single token without spaces.
+      - Checked before any request, it must be a single token without spaces.
     type: str
     required: true
   state:

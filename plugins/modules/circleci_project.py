@@ -20,7 +20,7 @@ description:
     taken from its C(GET /projects) entry, which is the same project object that C(GET .../settings)
     returns, so no extra request is needed. Otherwise they are read with one C(GET .../settings).
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 options:
   state:
     description:
@@ -49,7 +49,7 @@ notes:
   - "Request counts: already in the wanted state and followed, one C(GET /projects); already
     unfollowed, C(GET /projects) + C(GET .../settings); following, C(GET /projects) + C(POST .../follow)
     + C(GET .../settings); unfollowing, C(GET /projects) + C(POST .../unfollow)."
-  - With O(state=unfollowed), a project CircleCI does not know at all is not followed either:
+  - With O(state=unfollowed), a project CircleCI does not know at all is not followed either, so
     the task succeeds with C(changed=false) and RV(project=null).
   - The project object includes C(branches) with recent builds per branch, so it can be large.
 seealso:

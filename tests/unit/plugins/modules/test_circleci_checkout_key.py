@@ -188,7 +188,7 @@ def test_absent_by_type_deletes_every_key_of_the_type(api, run_module):
     result = run_module(mod, dict(username='acme', project='app', state='absent', type='github-user-key'))
     assert result['changed'] is True
     assert result['removed'] == [FP_USER, FP_USER2]
-    assert [m for m, _ in methods(api)] == ['GET', 'DELETE', 'DELETE']
+    assert [call[0] for call in methods(api)] == ['GET', 'DELETE', 'DELETE']
 
 
 def test_absent_check_mode_sends_no_delete(api, run_module):

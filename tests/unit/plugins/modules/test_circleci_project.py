@@ -171,7 +171,7 @@ def test_already_unfollowed_reads_settings_only(api, run_module):
     result = run_module(mod, dict(username='acme', project='newsvc', state='unfollowed'))
     assert result['changed'] is False
     assert result['project'] == NEWSVC
-    assert [m for m, _ in calls(api)] == ['GET', 'GET']
+    assert [call[0] for call in calls(api)] == ['GET', 'GET']
 
 
 def test_unfollowed_unknown_project_is_ok_and_null(api, run_module):
