@@ -23,7 +23,7 @@ description:
   - O(pattern) keeps the artifacts whose C(path) matches a shell glob; O(output=url)
     returns the download URLs only.
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 options:
   _terms:
     description:

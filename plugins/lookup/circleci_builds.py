@@ -29,7 +29,7 @@ description:
   - Builds are returned as CircleCI sends them (newest first); every build carries C(username),
     C(reponame) and C(vcs_type), so builds of several projects can be told apart.
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 options:
   _terms:
     description:
