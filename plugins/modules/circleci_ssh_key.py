@@ -24,7 +24,7 @@ description:
   - Supported are RSA, ECDSA (NIST P-256, P-384, P-521) and Ed25519 private keys in PEM (PKCS#1,
     SEC1, PKCS#8) and OpenSSH formats.
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 requirements:
   - cryptography >= 3.0 on the host that runs the module, when O(private_key) or O(private_key_path) is given
     (O(state=absent) with O(fingerprint) does not need it)
@@ -85,7 +85,6 @@ notes:
   - If an earlier tool posted the same key twice, the project holds two identical entries.
     O(state=absent) sends one C(DELETE) for the C(hostname) and fingerprint; should CircleCI leave an entry
     behind, the next run removes it and reports a change again.
-  - The API token must be a personal API token; project tokens cannot read the settings or manage keys.
 seealso:
   - module: ciops.circleci.circleci_checkout_key
   - name: CircleCI API v1.1 reference

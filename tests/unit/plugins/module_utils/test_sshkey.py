@@ -194,7 +194,7 @@ def test_ssh_keygen_public_file_given_as_private_is_refused(tmp_path):
 @needs_ssh_keygen
 def test_dsa_key_from_ssh_keygen_is_refused(tmp_path):
     path = str(tmp_path / 'key')
-    made = subprocess.run([SSH_KEYGEN, '-q', '-N', '', '-t', 'dsa', '-f', path], capture_output=True)
+    made = subprocess.run([SSH_KEYGEN, '-q', '-N', '', '-t', 'dsa', '-f', path], capture_output=True, check=False)
     if made.returncode != 0:
         pytest.skip('this ssh-keygen no longer makes DSA keys')
     with pytest.raises(CircleCIError) as exc:
