@@ -333,3 +333,23 @@ def test_hostname_is_required(api, run_module):
     result = run_module(circleci_ssh_key, dict(username='acme', project='app', fingerprint=OTHER_FP, state='absent'))
     assert result['failed'] is True
     assert 'missing required arguments: hostname' in result['msg']
+
+
+def test_key_file_content_is_registered_with_the_no_log_filter(api, run_module, tmp_path, monkeypatch, key):
+    """A key read from a file is no module parameter: the module must tell Ansible to mask it."""
+    seen = {}
+    original = circleci_ssh_key.local_key
+
+    def spy(module):
+        parsed = original(module)
+        seen['no_log_values'] = set(module.no_log_values)
+        return parsed
+
+    monkeypatch.setattr(circleci_ssh_key, 'local_key', spy)
+    path = tmp_path / 'id_ed25519'
+    path.write_text(key['text'])
+    api.add(responses.GET, SETTINGS, json=settings(entry(HOST, key['fingerprint'])))
+    result = run_module(circleci_ssh_key, dict(username='acme', project='app', hostname=HOST,
+                                               private_key_path=str(path)))
+    assert result['changed'] is False
+    assert key['text'].strip() in seen['no_log_values']
