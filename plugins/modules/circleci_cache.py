@@ -17,7 +17,7 @@ description:
     reports C(changed=true). There is nothing to compare, so the task is not idempotent by nature;
     treat it as an action (for example in a handler).
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 options:
   state:
     description:

@@ -10,8 +10,6 @@ import json
 import pytest
 import responses
 
-from ansible.module_utils import _internal as ansible_internal
-from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
 from ansible_collections.ciops.circleci.plugins.modules import circleci_build
@@ -34,17 +32,6 @@ def args(**kw):
     base = dict(username='acme', project='app')
     base.update(kw)
     return base
-
-
-@pytest.fixture(autouse=True)
-def fresh_warnings(monkeypatch):
-    # Ansible keeps module warnings in a process-wide dict; the shared run_module harness does not
-    # clear it, so a warning from an earlier test would show up here. And once any test has imported
-    # controller code (lookups), warn() goes to the controller's Display instead of the module result.
-    monkeypatch.setattr(ansible_internal, 'is_controller', False)
-    ansible_warnings._global_warnings.clear()
-    yield
-    ansible_warnings._global_warnings.clear()
 
 
 @pytest.fixture

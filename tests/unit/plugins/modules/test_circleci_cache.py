@@ -60,7 +60,7 @@ def test_bad_token_fails_with_401_hint(api, run_module):
 
 def test_server_error_is_retried_then_reported(api, run_module, monkeypatch):
     monkeypatch.setattr('time.sleep', lambda s: None)
-    for _ in range(3):
+    for dummy in range(3):
         api.add(responses.DELETE, CACHE, status=502, body='<html><title>502 Bad Gateway</title></html>')
     result = run_module(circleci_cache, dict(username='acme', project='app', retries=2))
     assert result['failed'] is True
