@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Seed ansible-test's pip bootstrap cache so that it never needs its download host.
 
 Every ansible-test ``--venv`` environment (and every sanity test venv) starts

@@ -29,6 +29,7 @@ PYTEST_COUNT = re.compile(r'(\d+) (passed|failed|skipped|errors?|xfailed|xpassed
 SANITY_TEST = re.compile(r'^Running sanity test "([^"]+)"')
 SANITY_FAILED = re.compile(r'The (\d+) sanity test\(s\) listed below \(out of (\d+)\) failed')
 INTEGRATION_TARGET = re.compile(r'^Running (\S+) integration test role')
+INTEGRATION_FAILED = re.compile(r'The (\d+) integration test\(s\) listed below \(out of (\d+)\) failed')
 ANSIBLE_LINT = re.compile(r'(\d+) failure\(s\), (\d+) warning\(s\)(?: on| in) (\d+) files')
 MOLECULE_RECAP = re.compile(r'^(\S+)\s+: actions=(\d+)\s+successful=(\d+).*failed=(\d+)')
 PLAY_RECAP = re.compile(r'^PLAY RECAP')
@@ -39,7 +40,19 @@ def pytest_counts(lines: list[str]) -> list[str]:
     return [m.group('body') for m in (PYTEST_SUMMARY.search(line.strip()) for line in lines) if m]
 
 
-def describe(layer: str, lines: list[str]) -> str:
+def slowest_targets(lines: list[str], stamps: list[float], end: float) -> str:
+    """The slowest integration targets, from the times their 'Running' lines appeared."""
+    starts = [(stamps[i], m.group(1)) for i, m in enumerate(map(INTEGRATION_TARGET.match, lines)) if m]
+    if not starts:
+        return ''
+    spans = []
+    for (start, name), following in zip(starts, starts[1:] + [(end, '')]):
+        spans.append((following[0] - start, name))
+    spans.sort(reverse=True)
+    return 'slowest: ' + ', '.join('%s %.0fs' % (name, seconds) for seconds, name in spans[:3])
+
+
+def describe(layer: str, lines: list[str], stamps: list[float] | None = None, end: float = 0.0) -> str:
     """What a layer ran, as a short human string."""
     parts: list[str] = []
     sanity = [m.group(1) for m in map(SANITY_TEST.match, lines) if m]
@@ -62,7 +75,14 @@ def describe(layer: str, lines: list[str]) -> str:
                                        ' (%d runs)' % len(runs) if len(runs) > 1 else ''))
     targets = [m.group(1) for m in map(INTEGRATION_TARGET.match, lines) if m]
     if targets:
-        parts.append('integration: %d targets (%s)' % (len(targets), ', '.join(sorted(set(targets)))))
+        failed = 0
+        for line in lines:
+            match = INTEGRATION_FAILED.search(line)
+            if match:
+                failed = int(match.group(1))
+        parts.append('integration: %d targets, %d failed' % (len(targets), failed))
+        if stamps:
+            parts.append(slowest_targets(lines, stamps, end))
     for line in lines:
         match = ANSIBLE_LINT.search(line)
         if match:
@@ -77,11 +97,12 @@ def describe(layer: str, lines: list[str]) -> str:
     return '; '.join(parts) or '-'
 
 
-def run_layer(layer: str) -> tuple[int, float, list[str]]:
+def run_layer(layer: str) -> tuple[int, float, list[str], list[float]]:
     """Run `make LAYER`, streaming and saving its output."""
     os.makedirs(LOG_DIR, exist_ok=True)
     log_path = os.path.join(LOG_DIR, layer + '.log')
     lines: list[str] = []
+    stamps: list[float] = []
     start = time.monotonic()
     print('\n######## layer %s: make %s' % (layer, layer), flush=True)
     with open(log_path, 'w', encoding='utf-8') as log:
@@ -99,32 +120,42 @@ def run_layer(layer: str) -> tuple[int, float, list[str]]:
             except BrokenPipeError:  # a reader that went away must not hide the result
                 pass
             lines.append(text.rstrip('\n'))
+            stamps.append(time.monotonic())
         status = proc.wait()
-    return status, time.monotonic() - start, lines
+    return status, time.monotonic() - start, lines, stamps
 
 
 def main(layers: list[str]) -> int:
     fail_fast = os.environ.get('FAIL_FAST', '') not in ('', '0')
     results = []
+    os.makedirs(LOG_DIR, exist_ok=True)
+    try:
+        os.remove(os.path.join(LOG_DIR, 'summary.txt'))
+    except FileNotFoundError:
+        pass
     total_start = time.monotonic()
     for layer in layers:
-        status, seconds, lines = run_layer(layer)
-        results.append((layer, status, seconds, describe(layer, lines)))
+        status, seconds, lines, stamps = run_layer(layer)
+        results.append((layer, status, seconds, describe(layer, lines, stamps, time.monotonic())))
         if status and fail_fast:
             break
     total = time.monotonic() - total_start
 
-    width = max(len(layer) for layer in layers)
+    width = max(len(layer) for layer in layers + ['total'])
     print('\n######## summary (logs in build/logs/)')
-    print('%-*s  %-6s  %8s  %s' % (width, 'layer', 'result', 'time', 'tests'))
+    print(f"{'layer':<{width}}  {'result':<6}  {'time':>8}  tests")
     for layer, status, seconds, what in results:
-        print('%-*s  %-6s  %7.0fs  %s' % (width, layer, 'ok' if status == 0 else 'FAIL', seconds, what))
+        print(f"{layer:<{width}}  {'ok' if status == 0 else 'FAIL':<6}  {seconds:7.0f}s  {what}")
     for layer in layers[len(results):]:
-        print('%-*s  %-6s  %8s  %s' % (width, layer, 'skip', '-', 'not run (FAIL_FAST)'))
-    print('%-*s  %-6s  %7.0fs' % (width, 'total', '', total))
+        print(f"{layer:<{width}}  {'skip':<6}  {'-':>8}  not run (FAIL_FAST)")
+    print(f"{'total':<{width}}  {'':<6}  {total:7.0f}s")
     passed = sum(1 for result in results if result[1] == 0)
     failed = len(layers) - passed
-    print('layers: %d passed, %d failed' % (passed, failed), flush=True)
+    closing = 'layers: %d passed, %d failed' % (passed, failed)
+    # .ci/run repeats this line after make's own "Error 1" message.
+    with open(os.path.join(LOG_DIR, 'summary.txt'), 'w', encoding='utf-8') as summary:
+        summary.write(closing + '\n')
+    print(closing, flush=True)
     return 1 if failed else 0
 
 
