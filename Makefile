@@ -16,7 +16,8 @@
 #   make clean        remove build/ and tests/output/ (keeps the venvs)
 #   make distclean    clean + remove the venvs
 #
-# Every layer runs from a copy of the collection at $(BUILD) (hack/sync-build.sh):
+# Every layer runs from a copy of the collection at $(BUILD) (hack/sync-build.sh,
+# BUILD_ROOT=build by default):
 # ansible-test needs a real .../ansible_collections/ciops/circleci path and the
 # unit tests import ansible_collections.ciops.circleci. ANSIBLE_COLLECTIONS_PATH
 # points at its parent so playbooks, ansible-lint and molecule resolve ciops.circleci.
@@ -29,7 +30,10 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 VENV := $(ROOT)/.venv
 VENV311 := $(ROOT)/.venv311
-COLLECTIONS := $(ROOT)/build/collections
+# Where the collection copy lives; `make test` gives each parallel lane its own.
+BUILD_ROOT ?= $(ROOT)/build
+export BUILD_ROOT
+COLLECTIONS := $(BUILD_ROOT)/collections
 BUILD := $(COLLECTIONS)/ansible_collections/ciops/circleci
 
 # Interpreters by glob (newest patch release), never a fixed patch version;
@@ -51,12 +55,15 @@ export ANSIBLE_NOCOLOR ?= $(if $(CI),1,)
 export PY_COLORS ?= $(if $(CI),0,)
 
 LAYERS := unit lint docs units sanity integration molecule py311
+# Two lanes run side by side (hack/run-layers.py): the CPU-bound layers, and the
+# integration layers, which mostly wait for the simulator's builds.
+LANES := unit,lint,docs,units,sanity,molecule integration,py311
 
 .PHONY: test venv venv311 sync unit sanity units integration lint docs molecule py311 \
 	docs-html demo bench lock clean distclean
 
 test: $(VENV_STAMP)
-	$(VENV)/bin/python hack/run-layers.py $(LAYERS)
+	$(VENV)/bin/python hack/run-layers.py $(LANES)
 
 # ---------------------------------------------------------------- venvs
 venv: $(VENV_STAMP)

@@ -13,7 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$1"
 python_version="$2"
 shift 2
-copy="${root}/build/collections/ansible_collections/ciops/circleci"
+copy="${BUILD_ROOT:-${root}/build}/collections/ansible_collections/ciops/circleci"
 
 : "${CIRCLECI_API_URL:?run me through hack/with-simulator.sh}"
 

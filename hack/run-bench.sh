@@ -6,7 +6,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export ANSIBLE_COLLECTIONS_PATH="${root}/build/collections"
+export ANSIBLE_COLLECTIONS_PATH="${BUILD_ROOT:-${root}/build}/collections"
 export PATH="${root}/.venv/bin:${PATH}"
 cd "${root}"
 

@@ -1,10 +1,17 @@
-"""Run the test layers of `make test` one after another and summarise them.
+"""Run the test layers of `make test` in parallel lanes and summarise them.
 
-    python hack/run-layers.py LAYER [LAYER...]
+    python hack/run-layers.py LAYER[,LAYER...] [LAYER[,LAYER...]...]
 
-Each layer is `make LAYER`; its output is streamed and saved to
-build/logs/LAYER.log. Every layer runs even when an earlier one failed (one
-run shows all problems; set FAIL_FAST=1 to stop at the first failure). At the
+Each argument is a lane: its comma-separated layers run one after another;
+lanes run at the same time, each in its own build copy (BUILD_ROOT=
+build/laneN), so they never share ansible-test's output or config. The
+integration layers mostly wait on the simulator's builds, so putting them in
+a lane of their own next to the CPU-bound ones roughly halves the wall time
+on 2 cores. Each layer is `make LAYER`; its output is saved to
+build/logs/LAYER.log; lane 0 is streamed live, the other lanes print each
+layer's output in one block when it ends. Every layer runs even when another
+failed (one run shows all problems; set FAIL_FAST=1 to stop starting layers
+after the first failure). At the
 end a table gives, per layer, its result, wall time and the tests it ran,
 counted from the runners' own output (pytest summary lines, ansible-test's
 sanity tests and integration targets, ansible-lint's processed files, molecule
@@ -18,6 +25,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -97,69 +105,99 @@ def describe(layer: str, lines: list[str], stamps: list[float] | None = None, en
     return '; '.join(parts) or '-'
 
 
-def run_layer(layer: str) -> tuple[int, float, list[str], list[float]]:
-    """Run `make LAYER`, streaming and saving its output."""
-    os.makedirs(LOG_DIR, exist_ok=True)
+OUTPUT_LOCK = threading.Lock()
+
+
+def emit(text: str) -> None:
+    """Write to stdout; a reader that went away must not hide the result."""
+    with OUTPUT_LOCK:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            pass
+
+
+def run_layer(layer: str, lane: int, live: bool) -> tuple[int, float, list[str], list[float]]:
+    """Run `make LAYER` in the lane's own build copy, saving (and streaming if live) its output."""
     log_path = os.path.join(LOG_DIR, layer + '.log')
     lines: list[str] = []
     stamps: list[float] = []
     start = time.monotonic()
-    print('\n######## layer %s: make %s' % (layer, layer), flush=True)
+    env = dict(os.environ, BUILD_ROOT=os.path.join(ROOT, 'build', 'lane%d' % lane))
+    header = '\n######## layer %s (lane %d): make %s\n' % (layer, lane, layer)
+    if live:
+        emit(header)
     with open(log_path, 'w', encoding='utf-8') as log:
         proc = subprocess.Popen(
             ['make', '--no-print-directory', layer],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
         assert proc.stdout is not None
         for raw in proc.stdout:
             text = raw.decode('utf-8', errors='replace')
             log.write(text)
-            try:
-                sys.stdout.write(text)
-                sys.stdout.flush()
-            except BrokenPipeError:  # a reader that went away must not hide the result
-                pass
+            if live:
+                emit(text)
             lines.append(text.rstrip('\n'))
             stamps.append(time.monotonic())
         status = proc.wait()
-    return status, time.monotonic() - start, lines, stamps
+    seconds = time.monotonic() - start
+    if not live:  # other lanes print each layer's output in one block when it ends
+        emit(header + ''.join(line + '\n' for line in lines))
+    emit('######## layer %s: %s in %.0fs\n' % (layer, 'ok' if status == 0 else 'FAILED', seconds))
+    return status, seconds, lines, stamps
 
 
-def main(layers: list[str]) -> int:
+def main(lanes: list[list[str]]) -> int:
     fail_fast = os.environ.get('FAIL_FAST', '') not in ('', '0')
-    results = []
+    layers = [layer for lane in lanes for layer in lane]
+    results: dict[str, tuple[int, float, str]] = {}
+    stop = threading.Event()
     os.makedirs(LOG_DIR, exist_ok=True)
     try:
         os.remove(os.path.join(LOG_DIR, 'summary.txt'))
     except FileNotFoundError:
         pass
+
+    def run_lane(number: int, lane: list[str]) -> None:
+        for layer in lane:
+            if stop.is_set():
+                return
+            status, seconds, lines, stamps = run_layer(layer, number, live=number == 0)
+            results[layer] = (status, seconds, describe(layer, lines, stamps, time.monotonic()))
+            if status and fail_fast:
+                stop.set()
+
     total_start = time.monotonic()
-    for layer in layers:
-        status, seconds, lines, stamps = run_layer(layer)
-        results.append((layer, status, seconds, describe(layer, lines, stamps, time.monotonic())))
-        if status and fail_fast:
-            break
+    threads = [threading.Thread(target=run_lane, args=(number, lane)) for number, lane in enumerate(lanes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     total = time.monotonic() - total_start
 
     width = max(len(layer) for layer in layers + ['total'])
-    print('\n######## summary (logs in build/logs/)')
-    print(f"{'layer':<{width}}  {'result':<6}  {'time':>8}  tests")
-    for layer, status, seconds, what in results:
-        print(f"{layer:<{width}}  {'ok' if status == 0 else 'FAIL':<6}  {seconds:7.0f}s  {what}")
-    for layer in layers[len(results):]:
-        print(f"{layer:<{width}}  {'skip':<6}  {'-':>8}  not run (FAIL_FAST)")
-    print(f"{'total':<{width}}  {'':<6}  {total:7.0f}s")
-    passed = sum(1 for result in results if result[1] == 0)
+    emit('\n######## summary (%d lanes in parallel; logs in build/logs/)\n' % len(lanes))
+    emit(f"{'layer':<{width}}  {'result':<6}  {'time':>8}  tests\n")
+    for layer in layers:
+        if layer in results:
+            status, seconds, what = results[layer]
+            emit(f"{layer:<{width}}  {'ok' if status == 0 else 'FAIL':<6}  {seconds:7.0f}s  {what}\n")
+        else:
+            emit(f"{layer:<{width}}  {'skip':<6}  {'-':>8}  not run (FAIL_FAST)\n")
+    emit(f"{'total':<{width}}  {'':<6}  {total:7.0f}s  wall time\n")
+    passed = sum(1 for layer in layers if layer in results and results[layer][0] == 0)
     failed = len(layers) - passed
     closing = 'layers: %d passed, %d failed' % (passed, failed)
     # .ci/run repeats this line after make's own "Error 1" message.
     with open(os.path.join(LOG_DIR, 'summary.txt'), 'w', encoding='utf-8') as summary:
         summary.write(closing + '\n')
-    print(closing, flush=True)
+    emit(closing + '\n')
     return 1 if failed else 0
 
 
 if __name__ == '__main__':
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main([arg.split(',') for arg in sys.argv[1:]]))

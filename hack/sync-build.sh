@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Copy the collection into build/collections/ansible_collections/ciops/circleci.
+# Copy the collection into $BUILD_ROOT/collections/ansible_collections/ciops/circleci
+# (BUILD_ROOT defaults to build/).
 #
 # ansible-test only works from a real .../ansible_collections/<ns>/<name>/ path
 # (it resolves symlinks), and the unit tests import the collection as
@@ -15,11 +16,12 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dest="${root}/build/collections/ansible_collections/ciops/circleci"
+build_root="${BUILD_ROOT:-${root}/build}"
+dest="${build_root}/collections/ansible_collections/ciops/circleci"
 
 # ansible-test keeps its --venv delegation environments in tests/output/.tmp:
 # carry tests/output over so that warm runs do not reinstall them.
-keep="${root}/build/.tests-output-keep"
+keep="${build_root}/.tests-output-keep"
 rm -rf "${keep}"
 if [ -d "${dest}/tests/output" ]; then
     mv "${dest}/tests/output" "${keep}"
