@@ -103,7 +103,7 @@ EXAMPLES = r'''
   ciops.circleci.circleci_build_info:
     username: acme
     project: app
-    build_num: "{{ (lookup('ciops.circleci.circleci_builds', 'acme/app', branch='main', filter='successful', limit=1) | first).build_num }}"
+    build_num: "{{ (query('ciops.circleci.circleci_builds', 'acme/app', branch='main', filter='successful', limit=1, shallow=true) | first).build_num }}"
 '''
 
 RETURN = r'''
