@@ -55,6 +55,7 @@ options:
   filter:
     description:
       - With O(latest=true), which builds count as the newest one, selected by CircleCI.
+      - Refused without O(latest=true).
       - Defaults to V(successful), so the artifacts of a failed or running build are not picked by accident.
     type: str
     choices: [completed, successful, failed, running]
@@ -299,7 +300,11 @@ class LookupModule(CircleCILookupBase):
     def lookup(self, client, terms, variables):
         latest = self.get_option('latest')
         branch = self.get_option('branch') or None
-        build_filter = self.get_option('filter') if latest else None
+        build_filter, origin = self.get_option_and_origin('filter')
+        if not latest:
+            if origin != 'default':
+                raise CircleCIError('filter selects the newest build and needs latest=true; build_num already names the builds')
+            build_filter = None
         pattern = self.get_option('pattern') or None
         output = self.get_option('output')
         workers = check_workers(self.get_option('workers'))

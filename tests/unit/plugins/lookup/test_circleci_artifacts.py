@@ -224,6 +224,7 @@ def test_more_workers_than_the_default_pool_keep_their_connections(run_lookup, k
     (['acme/app'], {}, 'give build_num (one number or a list) or latest=true'),
     (['acme/app'], {'build_num': 1, 'latest': True}, 'give either build_num or latest=true, not both'),
     (['acme/app'], {'build_num': 1, 'branch': 'main'}, 'branch selects the newest build and needs latest=true'),
+    (['acme/app'], {'build_num': 1, 'filter': 'successful'}, 'filter selects the newest build and needs latest=true'),
     (['acme/app'], {'build_num': [1, 0]}, 'build_num must be a positive integer'),
     (['acme/app'], {'build_num': 'x'}, "build_num must be a positive integer, got 'x'"),
     (['acme/app'], {'build_num': 1, 'workers': 0}, 'workers must be an integer from 1 to 32'),
