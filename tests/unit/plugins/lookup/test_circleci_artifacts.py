@@ -146,7 +146,7 @@ def test_several_builds_are_read_concurrently_in_input_order(api, run_lookup):
     in_flight = []
     # The first build answers last: the result must still follow the input order.
     api.add_callback(responses.GET, re.compile(re.escape(APP) + r'/\d+/artifacts'),
-                     callback=slow_artifacts({5: 0.3, 3: 0.1, 9: 0.0}, in_flight))
+                     callback=slow_artifacts({5: 0.6, 3: 0.45, 9: 0.3}, in_flight))
     result = run_lookup('circleci_artifacts', ['acme/app'], build_num=[5, 3, 9, 5], output='url')
     assert [u.split('/')[2].split('-')[0] for u in result] == ['5', '3', '9']
     assert len(api.calls) == 3  # 5 is read once
