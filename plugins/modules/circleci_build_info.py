@@ -23,7 +23,7 @@ description:
     P(ciops.circleci.circleci_builds#lookup) lookup; to get only the artifacts of the newest
     build of a branch use the P(ciops.circleci.circleci_artifacts#lookup) lookup.
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 options:
   build_num:
     description:

@@ -22,7 +22,7 @@ description:
     P(ciops.circleci.circleci_builds#lookup) lookup; one build with
     M(ciops.circleci.circleci_build_info).
 author:
-  - ciops maintainers
+  - ciops maintainers (@ciops)
 options:
   username:
     description:
@@ -140,7 +140,7 @@ me:
 projects:
   description:
     - The followed projects (C(GET /projects)), each without the secret keys listed in the notes.
-    - Branch names in RV(projects[].branches) are URL-encoded by CircleCI (C(feature%2Flogin)).
+    - Branch names in C(branches) are URL-encoded by CircleCI (C(feature%2Flogin)).
   returned: when V(projects) is gathered
   type: list
   elements: dict
