@@ -79,13 +79,10 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-user_endpoint:
-  description: The endpoint that received the key (never the key itself).
-  returned: always
-  type: str
-  sample: POST /user/heroku-key
 sent:
-  description: Whether the key was sent; V(false) in check mode.
+  description:
+    - Whether the key was sent to CircleCI (C(POST /user/heroku-key)) and accepted; V(false) in check mode.
+    - The key itself is never returned.
   returned: always
   type: bool
   sample: true
@@ -103,7 +100,7 @@ def _without_key(text, apikey):
 
 def store_heroku_key(module):
     apikey = check_heroku_api_key(module.params['apikey'])
-    result = dict(changed=True, user_endpoint='POST %s' % PATH, sent=False)
+    result = dict(changed=True, sent=False)
     if module.check_mode:
         return result
     try:
