@@ -184,7 +184,7 @@ def mask_value(value):
 
 def parse_project_slug(slug, default_vcs_type='github'):
     """'acme/app', 'github/acme/app', 'gh/acme/app' -> (vcs_type, username, project)."""
-    parts = [p for p in str(slug).strip().strip('/').split('/')]
+    parts = str(slug).strip().strip('/').split('/')
     if len(parts) == 2 and all(parts):
         return normalize_vcs_type(default_vcs_type), parts[0], parts[1]
     if len(parts) == 3 and all(parts):
