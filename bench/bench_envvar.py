@@ -226,8 +226,8 @@ def main():
     median = dict((name, statistics.median(values)) for name, values in walls.items())
     print('circleci_envvar benchmark: %d variables, median of %d runs, wall time of ansible-playbook'
           % (args.count, args.runs))
-    print('%-13s %9s %9s %9s %5s %5s %7s %6s %11s' % ('case', 'median s', 'min s', 'max s', 'GET', 'POST', 'DELETE',
-                                                       'conns', 'uri / case'))
+    header = ('case', 'median s', 'min s', 'max s', 'GET', 'POST', 'DELETE', 'conns', 'uri / case')
+    print('%-13s %9s %9s %9s %5s %5s %7s %6s %11s' % header)
     for name, dummy in cases:
         print('%-13s %9.2f %9.2f %9.2f %5d %5d %7d %6d %10.1fx' % (
             name, median[name], min(walls[name]), max(walls[name]), counts[name].get('GET', 0),
