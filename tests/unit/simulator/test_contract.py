@@ -352,7 +352,7 @@ def test_running_and_finished_builds_validate(sim):
     num = sim.call("POST", sim.base + "/project/github/acme/app", json={}).json()["build_num"]
     union = {"allOf": [{"$ref": "#/definitions/Build"}, {"$ref": "#/definitions/BuildSummary"},
                        {"$ref": "#/definitions/BuildDetail"}]}  # defect 8: the build object is the union
-    for _ in range(3):
+    for dummy in range(3):
         check(sim.call("GET", sim.base + "/project/github/acme/app/%d" % num).json(), union)
     import time  # pylint: disable=import-outside-toplevel
     time.sleep(0.25)

@@ -363,7 +363,7 @@ def test_fault_status_retry_after_and_count(sim):
     fault = sim.control("POST", "/faults", json={"method": "GET", "path": r"/envvar$", "count": 2,
                                                  "status": 429, "retry_after": 2}).json()
     assert fault["remaining"] == 2
-    for _ in range(2):
+    for dummy in range(2):
         resp = sim.call("GET", APP + "/envvar")
         assert resp.status_code == 429 and resp.headers["Retry-After"] == "2" and "message" in resp.json()
     assert sim.call("GET", APP + "/envvar").status_code == 200
@@ -446,7 +446,7 @@ def test_connections_are_kept_alive(sim):
     session = requests.Session()
     session.headers.update({"Circle-Token": TOKEN, "Accept": "application/json"})
     base = sim.control("GET", "/config").url.split("/_sim/")[0] + "/api/v1.1"
-    for _ in range(3):
+    for dummy in range(3):
         assert session.get(base + APP, params={"limit": 1}).status_code == 200
     assert session.post(base + APP + "/envvar", json={"name": "K", "value": "v"}).status_code == 201
     assert session.delete(base + APP + "/ssh-key", json={"fingerprint": "x", "hostname": "h"}).status_code == 200

@@ -241,7 +241,7 @@ def test_get_and_delete_retry_gateway_and_rate_limit(client, http, sleeps, statu
 
 
 def test_retries_are_capped(client, http, sleeps):
-    for _ in range(4):
+    for dummy in range(4):
         http.add(responses.GET, ROOT + '/x', status=503)
     with pytest.raises(CircleCIError, match=r'after 3 retries'):
         client.get('/x')
@@ -251,7 +251,7 @@ def test_retries_are_capped(client, http, sleeps):
 
 def test_backoff_is_jittered_exponential(client, http, sleeps, monkeypatch):
     monkeypatch.setattr(api_mod.random, 'uniform', lambda low, high: high)
-    for _ in range(4):
+    for dummy in range(4):
         http.add(responses.GET, ROOT + '/x', status=502)
     with pytest.raises(CircleCIError):
         client.get('/x')
@@ -355,7 +355,7 @@ def test_read_timeout_retried_for_get_not_for_post(sleeps):
 
 def test_sunset_header_becomes_one_warning(client, http, warnings_seen):
     headers = {'Deprecation': 'true', 'Sunset': 'Mon, 01 Feb 2027 00:00:00 GMT'}
-    for _ in range(2):
+    for dummy in range(2):
         http.add(responses.POST, ROOT + '/project/github/acme/app/tree/main', status=201, json={}, headers=headers)
     client.post('/project/github/acme/app/tree/main', {})
     client.post('/project/github/acme/app/tree/main', {})
