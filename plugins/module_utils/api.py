@@ -347,7 +347,9 @@ class CircleCIClient(object):
             if not segment or segment in ('.', '..'):
                 raise CircleCIError('Invalid path segment %r' % (segment,))
             parts.append(segment)
-        return '/' + '/'.join(quote(p, safe='') for p in parts)
+        # Everything but RFC 3986's ':' and '@' is escaped, so that a branch 'feature/x' stays
+        # one segment ('feature%2Fx') while a fingerprint keeps its colons, as CircleCI shows it.
+        return '/' + '/'.join(quote(p, safe=':@') for p in parts)
 
     # -- requests ------------------------------------------------------------
 

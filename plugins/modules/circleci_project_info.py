@@ -47,6 +47,22 @@ options:
     type: list
     elements: str
     choices: [me, projects, settings, envvars, checkout_keys]
+  envvar_names:
+    description:
+      - Read only these environment variables, one C(GET .../envvar/{name}) each, instead of
+        the whole list. Worth it only for a project with very many variables.
+      - A name the project does not have is left out of RV(envvars).
+      - Applies when V(envvars) is gathered.
+    type: list
+    elements: str
+  fingerprints:
+    description:
+      - Read only these checkout keys, one C(GET .../checkout-key/{fingerprint}) each, instead of
+        the whole list.
+      - A fingerprint the project does not have is left out of RV(checkout_keys).
+      - Applies when V(checkout_keys) is gathered.
+    type: list
+    elements: str
 extends_documentation_fragment:
   - ciops.circleci.connection
   - ciops.circleci.attributes
@@ -98,6 +114,14 @@ EXAMPLES = r'''
 - name: Fail when a required variable is missing
   ansible.builtin.assert:
     that: "'AWS_REGION' in app_env.envvars | map(attribute='name')"
+
+- name: Is the deploy key with this fingerprint still registered?
+  ciops.circleci.circleci_project_info:
+    username: acme
+    project: app
+    gather: [checkout_keys]
+    fingerprints: ["a6:8e:59:5e:96:95:36:0e:0c:e6:81:ae:3c:46:cf:5b"]
+  register: deploy_key
 
 - name: SSH keys and checkout keys of a Bitbucket project
   ciops.circleci.circleci_project_info:
@@ -243,7 +267,11 @@ checkout_keys:
 
 import re
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils.api import (
+    CircleCIError,
+    check_envvar_name,
+    check_fingerprint,
+)
 from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
 
 GATHER_CHOICES = ('me', 'projects', 'settings', 'envvars', 'checkout_keys')
@@ -298,10 +326,18 @@ def plan_gather(gather, has_project):
     return [item for item in GATHER_CHOICES if item in wanted]
 
 
+def read_each(client, paths):
+    """GET each path; the ones CircleCI does not have (404) are left out."""
+    found = (client.get(path, absent_ok=True) for path in paths)
+    return [item for item in found if item is not None]
+
+
 def gather_info(module):
     p = module.params
     has_project = bool(p['username'] and p['project'])
     items = plan_gather(p['gather'], has_project)
+    names = [check_envvar_name(name) for name in p['envvar_names'] or []]
+    fingerprints = [check_fingerprint(fp) for fp in p['fingerprints'] or []]
     client = module.client
     result = dict(changed=False, gathered=items)
     if has_project:
@@ -314,10 +350,17 @@ def gather_info(module):
         elif item == 'settings':
             result['settings'] = normalise_settings(client.get(module.project_path('settings')))
         elif item == 'envvars':
-            result['envvars'] = [dict(name=e.get('name'), value=e.get('value'))
-                                 for e in client.get(module.project_path('envvar')) or []]
+            if names:
+                listing = read_each(client, [module.project_path('envvar', name) for name in names])
+            else:
+                listing = client.get(module.project_path('envvar')) or []
+            result['envvars'] = [dict(name=e.get('name'), value=e.get('value')) for e in listing]
         elif item == 'checkout_keys':
-            result['checkout_keys'] = client.get(module.project_path('checkout-key')) or []
+            if fingerprints:
+                result['checkout_keys'] = read_each(
+                    client, [module.project_path('checkout-key', fp) for fp in fingerprints])
+            else:
+                result['checkout_keys'] = client.get(module.project_path('checkout-key')) or []
     return result
 
 
@@ -327,6 +370,8 @@ def main():
             username=dict(type='str', aliases=['org']),
             project=dict(type='str', aliases=['repo']),
             gather=dict(type='list', elements='str', choices=list(GATHER_CHOICES)),
+            envvar_names=dict(type='list', elements='str'),
+            fingerprints=dict(type='list', elements='str'),
         ),
         project=False,
         required_together=[('username', 'project')],

@@ -93,6 +93,8 @@ def test_v11_project_path_with_encoded_segments(client):
     assert client.project_path('acme', 'app', 'tree', 'feature/x') == '/project/github/acme/app/tree/feature%2Fx'
     assert client.project_path('acme', 'app', 'tree', u'r\u00e9sum\u00e9') == '/project/github/acme/app/tree/r%C3%A9sum%C3%A9'
     assert client.project_path('acme', 'app', 'envvar', 'A B') == '/project/github/acme/app/envvar/A%20B'
+    assert client.project_path('acme', 'app', 'checkout-key', 'a6:8e') == '/project/github/acme/app/checkout-key/a6:8e'
+    assert client.project_path('acme', 'app', 'tree', 'a?b#c%d') == '/project/github/acme/app/tree/a%3Fb%23c%25d'
     assert client.project_path('acme', 'lib', vcs_type='bitbucket') == '/project/bitbucket/acme/lib'
     assert client.project_path('acme', 'lib', vcs_type='bb') == '/project/bitbucket/acme/lib'
 

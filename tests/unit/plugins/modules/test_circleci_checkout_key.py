@@ -163,13 +163,13 @@ def test_unknown_project_fails_on_the_list(api, run_module):
 
 def test_absent_by_fingerprint_deletes_that_key(api, run_module):
     api.add(responses.GET, KEYS, json=[DEPLOY, USER])
-    api.add(responses.DELETE, KEYS + '/' + FP_DEPLOY.replace(':', '%3A'), json={'message': 'OK'})
+    api.add(responses.DELETE, KEYS + '/' + FP_DEPLOY, json={'message': 'OK'})
     result = run_module(mod, dict(username='acme', project='app', state='absent',
                                   fingerprint=FP_DEPLOY.upper()), diff=True)
     assert result['changed'] is True
     assert result['removed'] == [FP_DEPLOY]
     assert 'key' not in result
-    assert methods(api)[1] == ('DELETE', '/project/github/acme/app/checkout-key/' + FP_DEPLOY.replace(':', '%3A'))
+    assert methods(api)[1] == ('DELETE', '/project/github/acme/app/checkout-key/' + FP_DEPLOY)
     assert result['diff']['after'] == {'checkout_keys': [{'type': 'github-user-key', 'fingerprint': FP_USER}]}
 
 
@@ -183,8 +183,8 @@ def test_absent_unknown_fingerprint_is_unchanged_without_delete(api, run_module)
 
 def test_absent_by_type_deletes_every_key_of_the_type(api, run_module):
     api.add(responses.GET, KEYS, json=[USER, DEPLOY, USER2])
-    api.add(responses.DELETE, KEYS + '/' + FP_USER.replace(':', '%3A'), json={'message': 'OK'})
-    api.add(responses.DELETE, KEYS + '/' + FP_USER2.replace(':', '%3A'), json={'message': 'OK'})
+    api.add(responses.DELETE, KEYS + '/' + FP_USER, json={'message': 'OK'})
+    api.add(responses.DELETE, KEYS + '/' + FP_USER2, json={'message': 'OK'})
     result = run_module(mod, dict(username='acme', project='app', state='absent', type='github-user-key'))
     assert result['changed'] is True
     assert result['removed'] == [FP_USER, FP_USER2]
@@ -202,7 +202,7 @@ def test_absent_check_mode_sends_no_delete(api, run_module):
 
 def test_key_deleted_meanwhile_is_not_an_error(api, run_module):
     api.add(responses.GET, KEYS, json=[USER])
-    api.add(responses.DELETE, KEYS + '/' + FP_USER.replace(':', '%3A'), status=404,
+    api.add(responses.DELETE, KEYS + '/' + FP_USER, status=404,
             json={'message': 'checkout key not found'})
     result = run_module(mod, dict(username='acme', project='app', state='absent', fingerprint=FP_USER))
     assert result['changed'] is True

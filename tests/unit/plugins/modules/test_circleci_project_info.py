@@ -91,6 +91,40 @@ def test_only_envvars_is_one_request(api, run_module):
     assert len(api.calls) == 1
 
 
+FP = 'a6:8e:59:5e:96:95:36:0e:0c:e6:81:ae:3c:46:cf:5b'
+FP_GONE = ':'.join(['0f'] * 16)
+
+
+def test_named_envvars_are_read_one_by_one(api, run_module):
+    api.add(responses.GET, PROJ + '/envvar/AWS_REGION', json=ENVVARS[0])
+    api.add(responses.GET, PROJ + '/envvar/NOPE', status=404, json={'message': 'env var not found'})
+    result = run_module(circleci_project_info, dict(username='acme', project='app', gather=['envvars'],
+                                                    envvar_names=['AWS_REGION', 'NOPE']))
+    assert result['envvars'] == [ENVVARS[0]]
+    assert [c.request.url for c in api.calls] == [PROJ + '/envvar/AWS_REGION', PROJ + '/envvar/NOPE']
+
+
+def test_named_checkout_keys_are_read_one_by_one(api, run_module):
+    key = dict(KEYS[0], fingerprint=FP)
+    api.add(responses.GET, PROJ + '/checkout-key/' + FP, json=key)
+    api.add(responses.GET, PROJ + '/checkout-key/' + FP_GONE, status=404, json={'message': 'checkout key not found'})
+    result = run_module(circleci_project_info, dict(username='acme', project='app', gather=['checkout_keys'],
+                                                    fingerprints=[FP.upper(), FP_GONE]))
+    assert result['checkout_keys'] == [key]
+    assert len(api.calls) == 2
+
+
+@pytest.mark.parametrize('args,message', [
+    (dict(envvar_names=['1BAD']), 'Invalid environment variable name'),
+    (dict(fingerprints=['ab:cd']), 'Invalid fingerprint'),
+])
+def test_bad_names_and_fingerprints_fail_before_any_request(api, run_module, args, message):
+    result = run_module(circleci_project_info, dict(username='acme', project='app', **args))
+    assert result['failed'] is True
+    assert message in result['msg']
+    assert len(api.calls) == 0
+
+
 def test_duplicates_are_read_once_in_fixed_order(api, run_module):
     api.add(responses.GET, PROJ + '/checkout-key', json=KEYS)
     api.add(responses.GET, API + '/me', json=ME)
