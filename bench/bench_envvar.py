@@ -35,9 +35,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from simlib import Simulator, collections_path, http  # noqa: E402  pylint: disable=wrong-import-position
+
 
 MODULE_PLAY = """
 - name: Bench - circleci_envvar, one bulk task
@@ -90,59 +92,6 @@ FLOOR_PLAY = """
     - name: One trivial module run
       ansible.builtin.ping:
 """
-
-
-def http(method, url, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        req.add_header('Content-Type', 'application/json')
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        text = resp.read().decode()
-    return json.loads(text) if text.strip() else None
-
-
-class Simulator(object):
-    """The simulator of `make bench`, or one of our own when run standalone."""
-
-    def __init__(self):
-        self.proc = None
-        self.url = os.environ.get('CIRCLECI_API_URL')
-        self.token = os.environ.get('CIRCLECI_TOKEN', 'sim-token')
-        self.root = os.environ.get('CIRCLECI_SIM_ROOT')
-        if not self.url:
-            self.token = 'sim-token'
-            self.proc = subprocess.Popen(
-                [sys.executable, os.path.join(ROOT, 'tests', 'simulator', 'server.py'), '--port', '0',
-                 '--token', self.token],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True)
-            self.url = self.proc.stdout.readline().strip()
-            if not self.url:
-                raise SystemExit('the simulator did not start')
-        if not self.root:
-            self.root = self.url.split('/api/')[0]
-
-    def reset(self):
-        http('POST', self.root + '/_sim/reset')
-
-    def requests(self):
-        return http('GET', self.root + '/_sim/requests')
-
-    def stop(self):
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-
-def collections_path(workdir):
-    """ANSIBLE_COLLECTIONS_PATH as given, or a copy of this checkout as ciops.circleci."""
-    given = os.environ.get('ANSIBLE_COLLECTIONS_PATH')
-    if given:
-        return given
-    dest = os.path.join(workdir, 'collections', 'ansible_collections', 'ciops', 'circleci')
-    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
-        '.git', '.venv*', 'build', 'output', '__pycache__', '.pytest_cache', '.ansible'))
-    return os.path.join(workdir, 'collections')
 
 
 def ansible_playbook():
