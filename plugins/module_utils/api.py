@@ -59,6 +59,9 @@ HINTS = {
     429: 'CircleCI is rate limiting this token; try again later or raise retries',
 }
 
+# Request body keys whose values are secrets: never echoed, even when the server quotes them.
+SECRET_BODY_KEYS = ('value', 'private_key', 'apikey')
+
 ENVVAR_NAME_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 FINGERPRINT_RE = re.compile(r'^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){15}$')
 MASK_PREFIX = 'xxxx'
@@ -261,6 +264,13 @@ def _sunset_date(value):
         return value
 
 
+def _secrets_of(body):
+    """The secret values a request body carries (SECRET_BODY_KEYS), to keep them out of errors."""
+    if not isinstance(body, dict):
+        return ()
+    return tuple(v for k, v in body.items() if k in SECRET_BODY_KEYS and isinstance(v, str) and v)
+
+
 def _never_reached_server(exc):
     """True when the connection was never established, so a POST cannot have been processed."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -357,14 +367,15 @@ class CircleCIClient(object):
         """GET a JSON document; with absent_ok, a 404 returns None (absent)."""
         return self.request('GET', path, params=params, absent_ok=absent_ok)
 
-    def post(self, path, body=None, params=None):
-        return self.request('POST', path, params=params, body=body)
+    def post(self, path, body=None, params=None, hints=None):
+        return self.request('POST', path, params=params, body=body, hints=hints)
 
     def delete(self, path, body=None, absent_ok=True):
         """DELETE; by default a 404 means there was nothing to delete and returns None."""
         return self.request('DELETE', path, body=body, absent_ok=absent_ok)
 
-    def request(self, method, path, params=None, body=None, absent_ok=False):
+    def request(self, method, path, params=None, body=None, absent_ok=False, hints=None):
+        """One API call; hints ({status: text}) replace the generic advice for this call's errors."""
         method = method.upper()
         url = self.base_url + path
         data = None
@@ -400,7 +411,7 @@ class CircleCIClient(object):
         if status == 404 and absent_ok:
             return None
         if not 200 <= status < 300:
-            raise self._error(method, path, response, attempt)
+            raise self._error(method, path, response, attempt, hints, _secrets_of(body))
         return self._decode(method, path, response)
 
     def paginate(self, path, params=None, limit=None, offset=0, page_size=PAGE_SIZE):
@@ -475,11 +486,13 @@ class CircleCIClient(object):
             self._warn(text)
 
     @staticmethod
-    def _error(method, path, response, retried):
+    def _error(method, path, response, retried, hints=None, secrets=()):
         status = response.status_code
         message = server_message(response)
+        for secret in secrets:
+            message = message.replace(secret, '********')
         text = 'CircleCI answered %d %s for %s %s' % (status, message, method, path)
-        hint = HINTS.get(status)
+        hint = (hints or {}).get(status) or HINTS.get(status)
         if hint is None and status >= 500:
             hint = 'a CircleCI server error; try again later'
         if retried:

@@ -222,16 +222,12 @@ def predicted_after(keys, plan, created=None):
     return after
 
 
+USER_KEY_HINT = 'github-user-key needs a personal API token (a project token cannot create user keys)'
+
+
 def create_key(module, path, key_type):
-    try:
-        answer = module.client.post(path, body={'type': key_type})
-    except CircleCIError as exc:
-        if exc.status == 403 and key_type == 'github-user-key':
-            raise CircleCIError(
-                'CircleCI answered 403 %s for POST %s: github-user-key needs a personal API token '
-                '(a project token cannot create user keys)' % (exc.server_message, path),
-                status=403, method='POST', path=path, server_message=exc.server_message)
-        raise
+    hints = {403: USER_KEY_HINT} if key_type == 'github-user-key' else None
+    answer = module.client.post(path, body={'type': key_type}, hints=hints)
     if not isinstance(answer, dict) or not answer.get('fingerprint'):
         raise CircleCIError('CircleCI answered POST %s without a checkout key' % path, method='POST', path=path)
     return normalize_key(answer)

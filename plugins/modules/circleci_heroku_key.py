@@ -88,14 +88,12 @@ sent:
   sample: true
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError, check_heroku_api_key
+from ansible_collections.ciops.circleci.plugins.module_utils.api import check_heroku_api_key
 from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
 
 PATH = '/user/heroku-key'
-
-
-def _without_key(text, apikey):
-    return text.replace(apikey, '********') if text and apikey else text
+HINT_403 = ('CircleCI rejected the Heroku API key (check apikey, e.g. heroku auth:token) '
+            'or the token is not a personal API token')
 
 
 def store_heroku_key(module):
@@ -103,18 +101,9 @@ def store_heroku_key(module):
     result = dict(changed=True, sent=False)
     if module.check_mode:
         return result
-    try:
-        # Any 2xx, with or without a body, is success (spec defect 5).
-        module.client.post(PATH, body={'apikey': apikey})
-    except CircleCIError as exc:
-        server = _without_key(exc.server_message, apikey)
-        if exc.status == 403:
-            raise CircleCIError(
-                'CircleCI answered 403 %s for POST %s: CircleCI rejected the Heroku API key '
-                '(check apikey, e.g. heroku auth:token) or the token is not a personal API token'
-                % (server, PATH), status=403, method='POST', path=PATH, server_message=server)
-        raise CircleCIError(_without_key(str(exc), apikey), status=exc.status, method=exc.method,
-                            path=exc.path, server_message=server)
+    # Any 2xx, with or without a body, is success (spec defect 5). The client keeps the
+    # key out of any error, even one where CircleCI quotes it.
+    module.client.post(PATH, body={'apikey': apikey}, hints={403: HINT_403})
     result['sent'] = True
     return result
 

@@ -486,3 +486,26 @@ def test_parse_project_slug():
     for bad in ('acme', 'a//b', 'gitlab/acme/app', 'a/b/c/d'):
         with pytest.raises(CircleCIError):
             parse_project_slug(bad)
+
+
+# -- per-call hints and secrets in errors ------------------------------------------
+
+def test_hints_replace_the_generic_advice_for_one_call(client, http):
+    http.add(responses.POST, ROOT + '/x', status=403, json={'message': 'Permission denied'})
+    with pytest.raises(CircleCIError) as info:
+        client.post('/x', {'type': 'github-user-key'}, hints={403: 'use a personal API token'})
+    assert str(info.value) == 'CircleCI answered 403 Permission denied for POST /x: use a personal API token'
+    http.add(responses.POST, ROOT + '/y', status=401, json={'message': 'You must log in first.'})
+    with pytest.raises(CircleCIError, match='check api_token$'):
+        client.post('/y', {}, hints={403: 'not used for a 401'})
+
+
+def test_secret_body_values_never_come_back_in_errors(client, http):
+    secrets = {'value': 'envvar-secret-1', 'private_key': '-----BEGIN KEY abc', 'apikey': 'heroku-secret-2'}
+    for key, secret in secrets.items():
+        http.add(responses.POST, ROOT + '/x', status=400, json={'message': 'invalid %s: %s' % (key, secret)})
+        with pytest.raises(CircleCIError) as info:
+            client.post('/x', {key: secret, 'name': 'N'})
+        assert secret not in str(info.value)
+        assert secret not in info.value.server_message
+        assert 'invalid %s: ********' % key in str(info.value)
