@@ -184,12 +184,6 @@ from ansible_collections.ciops.circleci.plugins.module_utils.api import (
 )
 from ansible_collections.ciops.circleci.plugins.plugin_utils.lookup import CircleCILookupBase
 
-try:
-    from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
-except ImportError:  # pragma: no cover - the lookup base reports the missing library
-    DEFAULT_POOLSIZE = 10
-    HTTPAdapter = None
-
 MAX_WORKERS = 32
 
 
@@ -257,22 +251,11 @@ def read_artifacts(client, job, branch=None, build_filter=None):
         if branch:
             params['branch'] = branch
         path = client.project_path(username, project, 'latest', 'artifacts', vcs_type=vcs_type)
-        try:
-            artifacts = client.get(path, params=params)
-        except CircleCIError as exc:
-            # 404 here means "no build matches" (an empty answer), unless it is the project that is unknown.
-            if exc.status != 404 or 'project' in (exc.server_message or '').lower():
-                raise
-            artifacts = []
+        # A 404 here means "no build matches": an empty answer, unless the project is unknown.
+        artifacts = client.get_list(path, params=params, missing_item_ok=True)
     else:
         path = client.project_path(username, project, build_num, 'artifacts', vcs_type=vcs_type)
-        artifacts = client.get(path)
-    if artifacts is None:
-        artifacts = []
-    if not isinstance(artifacts, list):
-        raise CircleCIError(
-            'CircleCI answered GET %s with %s where a list of artifacts was expected' % (path, type(artifacts).__name__),
-            method='GET', path=path)
+        artifacts = client.get_list(path)
     slug = '%s/%s/%s' % (vcs_type, username, project)
     return [dict(a, project=slug, build_num=build_num) for a in artifacts if isinstance(a, dict)]
 
@@ -282,10 +265,7 @@ def read_all(client, jobs, workers, branch=None, build_filter=None):
     if workers == 1 or len(jobs) <= 1:
         return [read_artifacts(client, job, branch, build_filter) for job in jobs]
     size = min(workers, len(jobs))
-    if HTTPAdapter is not None and size > DEFAULT_POOLSIZE:
-        # Room for one kept-alive connection per worker, so that no connection is discarded.
-        for prefix in ('https://', 'http://'):
-            client.session.mount(prefix, HTTPAdapter(pool_connections=1, pool_maxsize=size))
+    client.allow_parallel(size)
     executor = ThreadPoolExecutor(max_workers=size)
     try:
         futures = [executor.submit(read_artifacts, client, job, branch, build_filter) for job in jobs]

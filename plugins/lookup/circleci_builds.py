@@ -223,18 +223,12 @@ from ansible_collections.ciops.circleci.plugins.module_utils.api import (
     CircleCIError,
     check_build_filter,
     check_build_num,
+    check_paging,
     parse_project_slug,
 )
 from ansible_collections.ciops.circleci.plugins.plugin_utils.lookup import CircleCILookupBase
 
 RECENT = 'recent'
-
-
-def check_paging(limit, offset):
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise CircleCIError('limit must be a positive integer, got %r' % (limit,))
-    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-        raise CircleCIError('offset must be 0 or a positive integer, got %r' % (offset,))
 
 
 def plan_requests(terms, default_vcs_type, branch=None, build_filter=None, build_num=None):

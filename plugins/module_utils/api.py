@@ -25,10 +25,13 @@ from urllib.parse import quote, urlsplit
 
 try:
     import requests
+    from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised through missing_required_lib
     requests = None
+    DEFAULT_POOLSIZE = 10
+    HTTPAdapter = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
@@ -90,6 +93,11 @@ class CircleCIError(Exception):
     def not_found(self):
         return self.status == 404
 
+    @property
+    def project_missing(self):
+        """A 404 about the project itself, not about an item (build, variable, key) inside it."""
+        return self.status == 404 and _is_project_not_found(self.server_message)
+
     def result(self):
         """Extra keys for fail_json: what a playbook can branch on."""
         out = {}
@@ -148,6 +156,14 @@ def check_build_filter(build_filter):
     if build_filter is not None and build_filter not in BUILD_FILTERS:
         raise CircleCIError('filter must be one of %s, got %r' % (', '.join(BUILD_FILTERS), build_filter))
     return build_filter
+
+
+def check_paging(limit, offset):
+    """A list's limit (any positive number: paging is the client's business) and offset."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise CircleCIError('limit must be a positive integer, got %r' % (limit,))
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise CircleCIError('offset must be 0 or a positive integer, got %r' % (offset,))
 
 
 def check_trigger(revision=None, tag=None, parallel=None, build_parameters=None):
@@ -264,6 +280,10 @@ def _sunset_date(value):
         return value
 
 
+def _is_project_not_found(message):
+    return (message or '').strip().lower() == 'project not found'
+
+
 def _secrets_of(body):
     """The secret values a request body carries (SECRET_BODY_KEYS), to keep them out of errors."""
     if not isinstance(body, dict):
@@ -363,9 +383,24 @@ class CircleCIClient(object):
 
     # -- requests ------------------------------------------------------------
 
-    def get(self, path, params=None, absent_ok=False):
-        """GET a JSON document; with absent_ok, a 404 returns None (absent)."""
-        return self.request('GET', path, params=params, absent_ok=absent_ok)
+    def get(self, path, params=None, absent_ok=False, missing_item_ok=False):
+        """GET a JSON document; with absent_ok, a 404 returns None (absent).
+
+        With missing_item_ok, a 404 about an item (build, variable, key) returns None,
+        while a 404 about the project itself still fails.
+        """
+        return self.request('GET', path, params=params, absent_ok=absent_ok, missing_item_ok=missing_item_ok)
+
+    def get_list(self, path, params=None, missing_item_ok=False):
+        """GET a JSON list; an empty answer (or a missing item, see get) is [], anything but a list an error."""
+        answer = self.get(path, params=params, missing_item_ok=missing_item_ok)
+        if answer is None:
+            return []
+        if not isinstance(answer, list):
+            raise CircleCIError(
+                'CircleCI answered GET %s with %s where a list was expected' % (path, type(answer).__name__),
+                method='GET', path=path)
+        return answer
 
     def post(self, path, body=None, params=None, hints=None):
         return self.request('POST', path, params=params, body=body, hints=hints)
@@ -374,7 +409,7 @@ class CircleCIClient(object):
         """DELETE; by default a 404 means there was nothing to delete and returns None."""
         return self.request('DELETE', path, body=body, absent_ok=absent_ok)
 
-    def request(self, method, path, params=None, body=None, absent_ok=False, hints=None):
+    def request(self, method, path, params=None, body=None, absent_ok=False, hints=None, missing_item_ok=False):
         """One API call; hints ({status: text}) replace the generic advice for this call's errors."""
         method = method.upper()
         url = self.base_url + path
@@ -408,7 +443,7 @@ class CircleCIClient(object):
             break
         self._note_deprecation(method, path, response)
         status = response.status_code
-        if status == 404 and absent_ok:
+        if status == 404 and (absent_ok or (missing_item_ok and not _is_project_not_found(server_message(response)))):
             return None
         if not 200 <= status < 300:
             raise self._error(method, path, response, attempt, hints, _secrets_of(body))
@@ -425,17 +460,18 @@ class CircleCIClient(object):
         while limit is None or len(items) < limit:
             want = page_size if limit is None else min(page_size, limit - len(items))
             query = dict(base, limit=want, offset=offset + len(items))
-            page = self.get(path, params=query)
-            if page is None:
-                page = []
-            if not isinstance(page, list):
-                raise CircleCIError(
-                    'CircleCI answered GET %s with %s where a list was expected' % (path, type(page).__name__),
-                    method='GET', path=path)
+            page = self.get_list(path, params=query)
             items.extend(page)
             if len(page) < want:
                 break
         return items
+
+    def allow_parallel(self, connections):
+        """Keep up to `connections` kept-alive connections, for callers that share the session
+        between threads, so that no connection is discarded and opened again."""
+        if HTTPAdapter is not None and connections > DEFAULT_POOLSIZE:
+            for prefix in ('https://', 'http://'):
+                self.session.mount(prefix, HTTPAdapter(pool_connections=1, pool_maxsize=connections))
 
     def close(self):
         self.session.close()

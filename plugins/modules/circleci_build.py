@@ -454,10 +454,7 @@ def find_running(module):
     """One GET: the branch's recent builds (or the project's, without branch), newest first."""
     p = module.params
     path = module.project_path('tree', p['branch']) if p['branch'] else module.project_path()
-    builds = module.client.get(path, params={'limit': RECENT_BUILDS, 'shallow': 'true'})
-    if not isinstance(builds, list):
-        raise CircleCIError('CircleCI answered GET %s with %s where a list of builds was expected'
-                            % (path, type(builds).__name__), method='GET', path=path)
+    builds = module.client.get_list(path, params={'limit': RECENT_BUILDS, 'shallow': 'true'})
     return find_active_build(builds, branch=p['branch'], revision=p['revision'], tag=p['tag'])
 
 

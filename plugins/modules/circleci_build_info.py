@@ -297,7 +297,7 @@ def read_build(module):
     try:
         result['build'] = client.get(path)
     except CircleCIError as exc:
-        if exc.not_found and exc.server_message != 'Project not found':
+        if exc.not_found and not exc.project_missing:
             raise CircleCIError(
                 'Build %d not found in %s: %s' % (build_num, module.project_slug, exc),
                 status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)

@@ -238,10 +238,7 @@ def ensure_checkout_key(module):
     fingerprint = check_fingerprint(p['fingerprint']) if p['fingerprint'] is not None else None
     path = module.project_path('checkout-key')
 
-    current = module.client.get(path) or []
-    if not isinstance(current, list):
-        raise CircleCIError('CircleCI answered GET %s with %s where a list was expected'
-                            % (path, type(current).__name__), method='GET', path=path)
+    current = module.client.get_list(path)
     keys = [normalize_key(k) for k in current if isinstance(k, dict)]
     plan = plan_checkout_keys(keys, p['state'], p['type'], fingerprint)
     changed = bool(plan['create'] or plan['delete'])

@@ -334,12 +334,7 @@ def plan(current, desired, update_values='on_mask_change', purge=False):
 
 
 def normalize_listing(listing, path):
-    """The API's list as [{name, value}], refusing anything that is not one."""
-    if listing is None:
-        listing = []
-    if not isinstance(listing, list):
-        raise CircleCIError('CircleCI answered GET %s with %s where a list was expected'
-                            % (path, type(listing).__name__), method='GET', path=path)
+    """The API's list (from client.get_list) as [{name, value}], refusing entries that are not variables."""
     current = []
     for var in listing:
         if not isinstance(var, dict) or 'name' not in var:
@@ -355,7 +350,7 @@ def manage_envvars(module):
     client = module.client
     list_path = module.project_path('envvar')
 
-    current = normalize_listing(client.get(list_path), list_path)
+    current = normalize_listing(client.get_list(list_path), list_path)
     todo = plan(current, desired, update_values=p['update_values'], purge=p['purge'])
 
     if not module.check_mode:

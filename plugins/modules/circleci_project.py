@@ -154,7 +154,7 @@ first_build:
 
 from urllib.parse import urlsplit
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import VCS_ALIASES, CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils.api import VCS_ALIASES
 from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
 
 
@@ -223,10 +223,7 @@ def with_following(project, following):
 def ensure_project(module):
     state = module.params['state']
     client = module.client
-    projects = client.get('/projects') or []
-    if not isinstance(projects, list):
-        raise CircleCIError('CircleCI answered GET /projects with %s where a list was expected'
-                            % type(projects).__name__, method='GET', path='/projects')
+    projects = client.get_list('/projects')
     entry = find_project(projects, client.vcs_type, module.params['username'], module.params['project'])
     following = is_following(entry)
     action = plan_follow(following, state)

@@ -327,8 +327,8 @@ def plan_gather(gather, has_project):
 
 
 def read_each(client, paths):
-    """GET each path; the ones CircleCI does not have (404) are left out."""
-    found = (client.get(path, absent_ok=True) for path in paths)
+    """GET each path; the items CircleCI does not have (404) are left out; an unknown project fails."""
+    found = (client.get(path, missing_item_ok=True) for path in paths)
     return [item for item in found if item is not None]
 
 

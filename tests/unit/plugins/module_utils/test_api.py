@@ -509,3 +509,47 @@ def test_secret_body_values_never_come_back_in_errors(client, http):
         assert secret not in str(info.value)
         assert secret not in info.value.server_message
         assert 'invalid %s: ********' % key in str(info.value)
+
+
+# -- lists and missing items ---------------------------------------------------------
+
+def test_get_list_empty_body_is_an_empty_list(client, http):
+    http.add(responses.GET, ROOT + '/projects', body='')
+    assert client.get_list('/projects') == []
+
+
+def test_get_list_refuses_anything_but_a_list(client, http):
+    http.add(responses.GET, ROOT + '/projects', json={'message': 'odd'})
+    with pytest.raises(CircleCIError, match='^CircleCI answered GET /projects with dict where a list was expected$'):
+        client.get_list('/projects')
+
+
+def test_missing_item_is_absent_but_a_missing_project_fails(client, http):
+    latest = '/project/github/acme/app/latest/artifacts'
+    http.add(responses.GET, ROOT + latest, status=404, json={'message': 'Build not found'})
+    assert client.get_list(latest, missing_item_ok=True) == []
+    http.add(responses.GET, ROOT + '/project/github/acme/app/envvar/X', status=404, json={'message': 'env var not found'})
+    assert client.get('/project/github/acme/app/envvar/X', missing_item_ok=True) is None
+    http.add(responses.GET, ROOT + '/project/github/acme/nope/latest/artifacts', status=404,
+             json={'message': 'Project not found'})
+    with pytest.raises(CircleCIError) as info:
+        client.get_list('/project/github/acme/nope/latest/artifacts', missing_item_ok=True)
+    assert info.value.project_missing
+    assert 'CircleCI answered 404 Project not found for GET /project/github/acme/nope/latest/artifacts' in str(info.value)
+
+
+def test_allow_parallel_keeps_a_connection_per_thread(client):
+    default = client.session.get_adapter('https://circleci.example/')
+    client.allow_parallel(4)
+    assert client.session.get_adapter('https://circleci.example/') is default
+    client.allow_parallel(16)
+    for url in ('https://circleci.example/', 'http://127.0.0.1/'):
+        assert client.session.get_adapter(url)._pool_maxsize == 16
+
+
+def test_paging_rule():
+    from ansible_collections.ciops.circleci.plugins.module_utils.api import check_paging
+    check_paging(250, 0)
+    for limit, offset in ((0, 0), (True, 0), ('30', 0), (30, -1)):
+        with pytest.raises(CircleCIError):
+            check_paging(limit, offset)
