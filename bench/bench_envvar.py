@@ -126,7 +126,8 @@ def run_case(sim, cmd, env, playbook, prepare=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
-    parser.add_argument('--runs', type=int, default=5, help='runs per case; the median is reported (default 5: single runs vary by +-30%% on a shared 2-core machine)')
+    parser.add_argument('--runs', type=int, default=5,
+                        help='runs per case; the median is reported (default 5: single runs vary by +-30%% here)')
     parser.add_argument('--count', type=int, default=50, help='number of variables (default 50)')
     parser.add_argument('--min-speedup', type=float, default=12.0,
                         help='fail when uri/module wall time is below this (default 12)')
