@@ -10,7 +10,8 @@
 #   make docs         antsibull-docs lint-collection-docs --plugin-docs
 #   make docs-html    the HTML docsite (antsibull-docs + Sphinx) into build/docs/html
 #   make molecule     molecule test (extensions/molecule/*) against the simulator
-#   make py311        ansible-core 2.19 on Python 3.11: ansible-test units + integration
+#   make py311        ansible-core 2.19 on Python 3.11: ansible-test units + integration, with
+#                     api_url in the old /api/v1.1 form (integration uses the host root)
 #   make demo         ansible-playbook examples/demo.yml against the simulator
 #   make bench        every bench/bench_*.py against a fresh simulator
 #   make clean        remove build/ and tests/output/ (keeps the venvs)
@@ -133,7 +134,7 @@ molecule: $(VENV_STAMP) sync
 py311: $(VENV311_STAMP) $(VENV_STAMP) sync
 	$(VENV311)/bin/python hack/ansible-test-pip-bootstrap.py
 	cd $(BUILD) && PATH=$(VENV311)/bin:$$PATH $(VENV311)/bin/ansible-test units --venv --python 3.11 tests/unit/plugins/
-	hack/with-simulator.sh hack/ansible-test-integration.sh $(VENV311) 3.11
+	SIM_API_URL_FORM=v1.1 hack/with-simulator.sh hack/ansible-test-integration.sh $(VENV311) 3.11
 
 # HTML docsite into build/docs/html (not part of `make test`: it checks nothing
 # that `make docs` does not, and needs Sphinx).

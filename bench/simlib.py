@@ -32,7 +32,8 @@ class Simulator(object):
 
     def __init__(self):
         self.proc = None
-        self.url = os.environ.get('CIRCLECI_API_URL')
+        # The v1.1 root: the benchmarks' uri baselines address it directly (api_url accepts it too).
+        self.url = os.environ.get('CIRCLECI_SIM_V1_URL') or os.environ.get('CIRCLECI_API_URL')
         self.token = os.environ.get('CIRCLECI_TOKEN', 'sim-token')
         self.root = os.environ.get('CIRCLECI_SIM_ROOT')
         if not self.url:

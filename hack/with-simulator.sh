@@ -6,9 +6,14 @@
 # Starts `tests/simulator/server.py --port 0` with the dev venv's python,
 # reads the base URL from its first stdout line, exports
 #
-#     CIRCLECI_API_URL   http://127.0.0.1:PORT/api/v1.1   (base URL, as printed)
-#     CIRCLECI_SIM_ROOT  http://127.0.0.1:PORT            (control API at /_sim/...)
-#     CIRCLECI_TOKEN     sim-token
+#     CIRCLECI_API_URL     http://127.0.0.1:PORT          (the host root, as api_url is given now)
+#     CIRCLECI_SIM_ROOT    http://127.0.0.1:PORT          (control API at /_sim/...)
+#     CIRCLECI_SIM_V1_URL  http://127.0.0.1:PORT/api/v1.1 (for raw ansible.builtin.uri calls)
+#     CIRCLECI_TOKEN       sim-token
+#
+# SIM_API_URL_FORM=v1.1 exports CIRCLECI_API_URL in the old form that ends in
+# /api/v1.1 instead (still accepted by the collection): the py311 layer runs every
+# integration target with it, the integration layer with the host root.
 #
 # runs CMD, stops the simulator (also on failure or Ctrl-C) and exits with
 # CMD's status. The one place that knows how to start and stop the simulator:
@@ -66,8 +71,13 @@ while [ -z "${base_url}" ]; do
     fi
 done
 
-export CIRCLECI_API_URL="${base_url}"
 export CIRCLECI_SIM_ROOT="${base_url%%/api/*}"
+export CIRCLECI_SIM_V1_URL="${CIRCLECI_SIM_ROOT}/api/v1.1"
+case "${SIM_API_URL_FORM:-root}" in
+    root) export CIRCLECI_API_URL="${CIRCLECI_SIM_ROOT}" ;;
+    v1.1) export CIRCLECI_API_URL="${CIRCLECI_SIM_V1_URL}" ;;
+    *) echo "SIM_API_URL_FORM must be root or v1.1" >&2; exit 2 ;;
+esac
 export CIRCLECI_TOKEN="${token}"
 echo "simulator (pid ${sim_pid}) at ${CIRCLECI_API_URL}"
 

@@ -24,15 +24,17 @@ options:
     type: str
   api_url:
     description:
-      - Root of the CircleCI REST API.
-      - Use C(https://<host>/api/v1.1) for CircleCI Server.
-      - A URL ending in C(/api/v1) selects the old v1 path form, which addresses GitHub projects only.
+      - The CircleCI host. The collection adds C(/api/v1.1) or C(/api/v2) to it per call.
+      - Use C(https://circleci.example.com) for CircleCI Server.
+      - A value ending in C(/api/v1.1) or C(/api/v2) is accepted and cut back to the host. A value ending in
+        C(/api/v1) selects the old v1 path form, which addresses GitHub projects only.
+      - An empty value is an error (it is never taken to mean circleci.com).
       - If not set, the value of the E(CIRCLECI_API_URL) environment variable is used.
     type: str
-    default: https://circleci.com/api/v1.1
+    default: https://circleci.com
   vcs_type:
     description:
-      - Version control system of the project.
+      - Version control system of the project named by O(username) and O(project). A O(project_slug) carries its own.
     type: str
     choices: [github, bitbucket]
     default: github
@@ -44,6 +46,8 @@ options:
   timeout:
     description:
       - Seconds to wait for each HTTP response.
+      - One call, retries included, ends within about O(timeout) x (O(retries) + 1) plus the backoff,
+        however slowly CircleCI answers.
     type: float
     default: 30
   retries:
@@ -51,8 +55,11 @@ options:
       - How many times a request is retried after a rate limit (429), a gateway error
         (502, 503, 504) or a connection error, with jittered exponential backoff that
         honours C(Retry-After).
-      - GET and DELETE are retried on all of these; a POST only when CircleCI cannot
-        have acted on it (429, 503 with C(Retry-After), connection refused).
+      - GET and DELETE are retried on all of these; a POST or PUT only when CircleCI cannot
+        have acted on it (429, 503 with C(Retry-After), connection refused). A write whose outcome is
+        unknown is never repeated: the task fails and says so (C(outcome_unknown)).
+      - A C(Retry-After) longer than the time left for the call fails at once and says when CircleCI
+        takes requests again.
     type: int
     default: 5
 '''
@@ -60,21 +67,30 @@ options:
     # The project a module acts on.
     PROJECT = r'''
 options:
+  project_slug:
+    description:
+      - The project as CircleCI's slug, instead of O(vcs_type), O(username) and O(project).
+      - C(gh/acme/app) or C(github/acme/app) for GitHub OAuth projects, C(bb/acme/lib) or C(bitbucket/acme/lib)
+        for Bitbucket Cloud, C(circleci/<org-uuid>/<project-uuid>) for GitHub App, GitLab and Bitbucket Data
+        Center projects (copy it from the project settings of the CircleCI web app).
+      - Results show the slug in one form, C(github/acme/app) or C(circleci/<org-uuid>/<project-uuid>).
+      - Give either O(project_slug), or O(username) and O(project).
+    type: str
   username:
     description:
       - The user or organization that owns the project (the VCS owner).
+      - Required with O(project); mutually exclusive with O(project_slug).
     type: str
-    required: true
     aliases: [org]
   project:
     description:
       - The repository name of the project.
+      - Required with O(username); mutually exclusive with O(project_slug).
     type: str
-    required: true
     aliases: [repo]
 '''
 
-    # Lookups read the same options from the environment and from variables too.
+    # Lookups read the same options from the environment, from variables and from ansible.cfg ([circleci]) too.
     PLUGINS = r'''
 options:
   api_token:
@@ -83,21 +99,39 @@ options:
       - name: CIRCLE_TOKEN
     vars:
       - name: circleci_api_token
+    ini:
+      - section: circleci
+        key: api_token
   api_url:
     env:
       - name: CIRCLECI_API_URL
     vars:
       - name: circleci_api_url
+    ini:
+      - section: circleci
+        key: api_url
   vcs_type:
     vars:
       - name: circleci_vcs_type
+    ini:
+      - section: circleci
+        key: vcs_type
   validate_certs:
     vars:
       - name: circleci_validate_certs
+    ini:
+      - section: circleci
+        key: validate_certs
   timeout:
     vars:
       - name: circleci_timeout
+    ini:
+      - section: circleci
+        key: timeout
   retries:
     vars:
       - name: circleci_retries
+    ini:
+      - section: circleci
+        key: retries
 '''

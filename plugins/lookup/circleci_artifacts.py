@@ -176,13 +176,10 @@ import fnmatch
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import (
-    CircleCIError,
-    check_build_filter,
-    check_build_num,
-    parse_project_slug,
-)
-from ansible_collections.ciops.circleci.plugins.plugin_utils.lookup import CircleCILookupBase
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_filter, check_build_num
+from ansible_collections.ciops.circleci.plugins.plugin_utils._lookup import CircleCILookupBase
 
 MAX_WORKERS = 32
 
@@ -212,7 +209,7 @@ def check_workers(workers):
 
 
 def plan_jobs(terms, default_vcs_type, build_nums=None, latest=False, branch=None, build_filter=None):
-    """The (vcs_type, username, project, build_num) to read, build_num None for latest; checked before any request."""
+    """The (project, build_num) to read, build_num None for latest; checked before any request."""
     if not terms:
         raise CircleCIError('circleci_artifacts needs at least one term: a project such as acme/app')
     if latest and build_nums is not None:
@@ -226,9 +223,10 @@ def plan_jobs(terms, default_vcs_type, build_nums=None, latest=False, branch=Non
     check_build_filter(build_filter)
     jobs = []
     for term in terms:
-        vcs_type, username, project = parse_project_slug(term, default_vcs_type)
+        project = parse_project_slug(term, default_vcs_type).require_v1(
+            'circleci_artifacts with build_num or latest', 'read a pipeline\'s artifacts with pipeline_id instead')
         for build_num in (build_nums if not latest else [None]):
-            job = (vcs_type, username, project, build_num)
+            job = (project, build_num)
             if job not in jobs:
                 jobs.append(job)
     return jobs
@@ -245,19 +243,18 @@ def select(artifacts, pattern=None, output='dict'):
 
 def read_artifacts(client, job, branch=None, build_filter=None):
     """The artifact dicts of one build (job from plan_jobs), each tagged with its project and build_num."""
-    vcs_type, username, project, build_num = job
+    project, build_num = job
     if build_num is None:
         params = {'filter': build_filter} if build_filter else {}
         if branch:
             params['branch'] = branch
-        path = client.project_path(username, project, 'latest', 'artifacts', vcs_type=vcs_type)
+        path = client.project_path(project, 'latest', 'artifacts')
         # A 404 here means "no build matches": an empty answer, unless the project is unknown.
         artifacts = client.get_list(path, params=params, missing_item_ok=True)
     else:
-        path = client.project_path(username, project, build_num, 'artifacts', vcs_type=vcs_type)
+        path = client.project_path(project, build_num, 'artifacts')
         artifacts = client.get_list(path)
-    slug = '%s/%s/%s' % (vcs_type, username, project)
-    return [dict(a, project=slug, build_num=build_num) for a in artifacts if isinstance(a, dict)]
+    return [dict(a, project=project.slug, build_num=build_num) for a in artifacts if isinstance(a, dict)]
 
 
 def read_all(client, jobs, workers, branch=None, build_filter=None):

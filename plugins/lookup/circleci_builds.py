@@ -219,14 +219,10 @@ _list:
       sample: {build_num: 40, status: success, build_time_millis: 59000}
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import (
-    CircleCIError,
-    check_build_filter,
-    check_build_num,
-    check_paging,
-    parse_project_slug,
-)
-from ansible_collections.ciops.circleci.plugins.plugin_utils.lookup import CircleCILookupBase
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_filter, check_build_num, check_paging
+from ansible_collections.ciops.circleci.plugins.plugin_utils._lookup import CircleCILookupBase
 
 RECENT = 'recent'
 
@@ -234,7 +230,7 @@ RECENT = 'recent'
 def plan_requests(terms, default_vcs_type, branch=None, build_filter=None, build_num=None):
     """What to read for each term, checked before any request is sent.
 
-    Returns a list of (kind, vcs_type, username, project) with kind 'recent', 'list' or 'build'.
+    Returns a list of (kind, project) with kind 'recent' (project None), 'list' or 'build'.
     """
     if not terms:
         raise CircleCIError('circleci_builds needs at least one term: a project such as acme/app, or recent')
@@ -251,10 +247,11 @@ def plan_requests(terms, default_vcs_type, branch=None, build_filter=None, build
                 raise CircleCIError(
                     'recent reads GET /recent-builds, which has no branch, filter or build_num; '
                     'give a project (such as acme/app) to use them')
-            plan.append(('recent', None, None, None))
+            plan.append(('recent', None))
             continue
-        vcs_type, username, project = parse_project_slug(term, default_vcs_type)
-        plan.append(('build' if build_num is not None else 'list', vcs_type, username, project))
+        project = parse_project_slug(term, default_vcs_type).require_v1(
+            'circleci_builds', 'read its pipelines with the ciops.circleci.circleci_pipelines lookup')
+        plan.append(('build' if build_num is not None else 'list', project))
     return plan
 
 
@@ -277,13 +274,13 @@ class LookupModule(CircleCILookupBase):
             params['shallow'] = 'true'
 
         builds = []
-        for kind, vcs_type, username, project in plan:
+        for kind, project in plan:
             if kind == 'recent':
                 builds.extend(client.paginate('/recent-builds', params=params, limit=limit, offset=offset))
             elif kind == 'build':
-                builds.append(client.get(client.project_path(username, project, build_num, vcs_type=vcs_type)))
+                builds.append(client.get(client.project_path(project, build_num)))
             else:
                 segments = ('tree', branch) if branch else ()
-                path = client.project_path(username, project, *segments, vcs_type=vcs_type)
+                path = client.project_path(project, *segments)
                 builds.extend(client.paginate(path, params=params, limit=limit, offset=offset))
         return builds

@@ -344,23 +344,50 @@ timed_out:
 
 import time
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import (
-    CircleCIError,
-    check_build_num,
-    trigger_body,
-)
-from ansible_collections.ciops.circleci.plugins.module_utils.builds import (
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num
+from ansible_collections.ciops.circleci.plugins.module_utils._builds import (
     is_finished,
     normalize_build,
     find_active_build,
     outcome_ok,
     wait_for_build,
 )
-from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
+
+
+def check_trigger(revision=None, tag=None, parallel=None, build_parameters=None):
+    """Rules of the build trigger body (spec defect 10): at most one of revision/tag."""
+    if revision and tag:
+        raise CircleCIError('revision and tag are mutually exclusive: give one of them')
+    if parallel is not None and (isinstance(parallel, bool) or not isinstance(parallel, int) or parallel < 1):
+        raise CircleCIError('parallel must be a positive integer, got %r' % (parallel,))
+    if build_parameters is not None:
+        if not isinstance(build_parameters, dict):
+            raise CircleCIError('build_parameters must be a dictionary of strings')
+        bad = sorted(k for k, v in build_parameters.items() if not isinstance(v, str))
+        if bad:
+            raise CircleCIError(
+                'build_parameters values must be strings; quote the values of: %s' % ', '.join(bad))
+
+
+def trigger_body(revision=None, tag=None, parallel=None, build_parameters=None):
+    """The JSON body of a build trigger, omitting unset fields rather than sending null."""
+    check_trigger(revision, tag, parallel, build_parameters)
+    body = {}
+    if revision:
+        body['revision'] = revision
+    if tag:
+        body['tag'] = tag
+    if parallel is not None:
+        body['parallel'] = parallel
+    if build_parameters:
+        body['build_parameters'] = build_parameters
+    return body
+
 
 TRIGGER_OPTIONS = ('branch', 'revision', 'tag', 'parallel', 'build_parameters')
 RECENT_BUILDS = 100  # CircleCI's largest page: one request sees every recent build
-V2_VCS = {'github': 'gh', 'bitbucket': 'bb'}
 # The wait loop's clock and sleep, looked up at call time so that unit tests can replace them.
 MONOTONIC = time.monotonic
 SLEEP = time.sleep
@@ -416,17 +443,16 @@ def phase(build):
     return dict((k, build.get(k)) for k in ('lifecycle', 'status', 'outcome')) if build else {}
 
 
-def v2_slug(vcs_type, username, project):
-    return '%s/%s/%s' % (V2_VCS.get(vcs_type, vcs_type), username, project)
-
-
 def retired(exc, module, action):
     """A clearer CircleCIError for a 410 Gone from a retired v1.1 endpoint."""
     p = module.params
     return CircleCIError(
         'CircleCI no longer accepts API v1.1 build %s requests (410 Gone for %s %s): these endpoints were '
-        'retired on 2027-02-01. Trigger a pipeline through API v2 instead: POST /api/v2/project/%s/pipeline.'
-        % (action, exc.method, exc.path, v2_slug(p['vcs_type'], p['username'], p['project'])),
+        'retired on 2027-02-01. Trigger a pipeline through API v2 instead: ciops.circleci.circleci_pipeline with '
+        'project_slug: %s%s (POST /api/v2/project/%s/pipeline/run); docs/migrating-from-v1.md maps every option.'
+        % (action, exc.method, exc.path, module.project.short_slug,
+           ' and branch: %s' % p['branch'] if p.get('branch') else ' and tag: %s' % p['tag'] if p.get('tag') else '',
+           module.project.short_slug),
         status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
 
 
@@ -443,7 +469,7 @@ def describe_outcomes(outcomes):
 
 def post_or_explain(module, path, body, action):
     try:
-        return module.client.post(path, body=body)
+        return module.client.post(path, body=body, expect='object')
     except CircleCIError as exc:
         if exc.status == 410:
             raise retired(exc, module, action)
@@ -570,6 +596,8 @@ def main():
         mutually_exclusive=[('revision', 'tag')],
         required_if=[('state', 'retried', ['build_num']), ('state', 'canceled', ['build_num'])],
         supports_check_mode=True,
+        v1_only='circleci_build',
+        v1_instead='trigger, rerun and cancel its pipelines with ciops.circleci.circleci_pipeline',
     )
     module.run(run)
 

@@ -244,8 +244,9 @@ tests:
         message: "AssertionError: expected 302, got 200"
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError, check_build_num
-from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num
+from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 
 # CircleCI's test "result" is a free string (spec defect 11): these words pass or skip,
 # anything else (failure, failed, error, timedout, unknown, missing) is failing.
@@ -303,7 +304,7 @@ def read_build(module):
                 status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
         raise
     if p['artifacts']:
-        result['artifacts'] = client.get(module.project_path(str(build_num), 'artifacts')) or []
+        result['artifacts'] = client.get_list(module.project_path(str(build_num), 'artifacts'))
     if p['tests']:
         result['tests'] = summarise_tests(client.get(module.project_path(str(build_num), 'tests')))
     return result
@@ -317,6 +318,8 @@ def main():
             tests=dict(type='bool', default=True),
         ),
         supports_check_mode=True,
+        v1_only='circleci_build_info',
+        v1_instead='read the jobs of its pipelines with ciops.circleci.circleci_pipeline_info',
     )
     module.run(read_build)
 

@@ -77,7 +77,7 @@ project:
   sample: github/acme/app
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 
 
 def clear_cache(module):
@@ -96,6 +96,7 @@ def main():
     module = CircleCIModule(
         argument_spec=dict(state=dict(type='str', default='absent', choices=['absent'])),
         supports_check_mode=True,
+        v1_only='circleci_cache (clearing the build cache)',
     )
     module.run(clear_cache)
 

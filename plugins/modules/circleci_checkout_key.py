@@ -169,12 +169,11 @@ project:
   sample: github/acme/app
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import (
-    CHECKOUT_KEY_TYPES,
-    CircleCIError,
-    check_fingerprint,
-)
-from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_fingerprint
+from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
+
+CHECKOUT_KEY_TYPES = ('deploy-key', 'github-user-key')
 
 KEY_FIELDS = ('public_key', 'fingerprint', 'type', 'preferred', 'time', 'login')
 
@@ -227,7 +226,7 @@ USER_KEY_HINT = 'github-user-key needs a personal API token (a project token can
 
 def create_key(module, path, key_type):
     hints = {403: USER_KEY_HINT} if key_type == 'github-user-key' else None
-    answer = module.client.post(path, body={'type': key_type}, hints=hints)
+    answer = module.client.post(path, body={'type': key_type}, hints=hints, expect='object')
     if not isinstance(answer, dict) or not answer.get('fingerprint'):
         raise CircleCIError('CircleCI answered POST %s without a checkout key' % path, method='POST', path=path)
     return normalize_key(answer)
@@ -274,6 +273,7 @@ def main():
             ('state', 'absent', ('type', 'fingerprint'), True),
         ],
         supports_check_mode=True,
+        v1_only='circleci_checkout_key',
     )
     module.run(ensure_checkout_key)
 

@@ -228,12 +228,9 @@ project:
   sample: github/acme/app
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import (
-    CircleCIError,
-    check_envvar_name,
-    mask_value,
-)
-from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_envvar_name, mask_value
+from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 
 UPDATE_VALUES = ('on_mask_change', 'always', 'never')
 
@@ -398,6 +395,7 @@ def main():
         mutually_exclusive=[('name', 'variables')],
         required_one_of=[('name', 'variables')],
         supports_check_mode=True,
+        v1_only='circleci_envvar',
     )
     module.run(manage_envvars)
 

@@ -88,8 +88,18 @@ sent:
   sample: true
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import check_heroku_api_key
-from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
+
+
+def check_heroku_api_key(apikey):
+    """A Heroku API key is one token: never empty, no whitespace. The key is never echoed."""
+    if not isinstance(apikey, str) or not apikey or any(c.isspace() for c in apikey):
+        raise CircleCIError(
+            'Invalid apikey: a Heroku API key is a single non-empty token without spaces '
+            '(as printed by heroku auth:token)')
+    return apikey
+
 
 PATH = '/user/heroku-key'
 HINT_403 = ('CircleCI rejected the Heroku API key (check apikey, e.g. heroku auth:token) '

@@ -154,8 +154,8 @@ first_build:
 
 from urllib.parse import urlsplit
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import VCS_ALIASES
-from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._project import PROVIDERS
+from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 
 
 def entry_identity(entry):
@@ -177,7 +177,7 @@ def entry_identity(entry):
             user, repo = segments[-2], segments[-1]
     if vcs:
         vcs = str(vcs).lower()
-        vcs = VCS_ALIASES.get(vcs, vcs)
+        vcs = PROVIDERS.get(vcs, vcs)
     return vcs, str(user or '').lower(), str(repo or '').lower()
 
 
@@ -224,7 +224,7 @@ def ensure_project(module):
     state = module.params['state']
     client = module.client
     projects = client.get_list('/projects')
-    entry = find_project(projects, client.vcs_type, module.params['username'], module.params['project'])
+    entry = find_project(projects, module.project.provider, module.project.org, module.project.name)
     following = is_following(entry)
     action = plan_follow(following, state)
     settings_path = module.project_path('settings')
@@ -232,7 +232,7 @@ def ensure_project(module):
 
     if action == 'follow':
         if not module.check_mode:
-            answer = client.post(module.project_path('follow'))
+            answer = client.post(module.project_path('follow'), expect='object')
             if isinstance(answer, dict) and 'first_build' in answer:
                 result['first_build'] = answer['first_build']
         # After a real follow the project exists; in check mode it may not (404 -> null).
@@ -263,6 +263,7 @@ def main():
             state=dict(type='str', default='followed', choices=['followed', 'unfollowed']),
         ),
         supports_check_mode=True,
+        v1_only='circleci_project (follow and unfollow)',
     )
     module.run(ensure_project)
 

@@ -24,16 +24,21 @@ description:
 author:
   - ciops maintainers (@ciops)
 options:
+  project_slug:
+    description:
+      - The project as CircleCI's slug (C(gh/acme/app), C(bb/acme/lib)), instead of O(username) and O(project).
+      - Needed, or O(username) and O(project), for V(settings), V(envvars) and V(checkout_keys).
+    type: str
   username:
     description:
       - The user or organization that owns the project (the VCS owner).
-      - Needed, with O(project), for V(settings), V(envvars) and V(checkout_keys).
+      - Needed, with O(project), for V(settings), V(envvars) and V(checkout_keys), unless O(project_slug) is given.
     type: str
     aliases: [org]
   project:
     description:
       - The repository name of the project.
-      - Needed, with O(username), for V(settings), V(envvars) and V(checkout_keys).
+      - Needed, with O(username), for V(settings), V(envvars) and V(checkout_keys), unless O(project_slug) is given.
     type: str
     aliases: [repo]
   gather:
@@ -41,9 +46,9 @@ options:
       - What to read, one request each.
       - V(me) is the signed-in user; a project API token cannot read it.
       - V(projects) is every project the user follows, with its settings and the last builds per branch.
-      - V(settings), V(envvars) and V(checkout_keys) are about the project O(username)/O(project).
+      - V(settings), V(envvars) and V(checkout_keys) are about the project O(project_slug) (or O(username)/O(project)).
       - Default is V(me) and V(projects), plus V(settings), V(envvars) and V(checkout_keys)
-        when O(username) and O(project) are given.
+        when a project is given.
     type: list
     elements: str
     choices: [me, projects, settings, envvars, checkout_keys]
@@ -267,12 +272,9 @@ checkout_keys:
 
 import re
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import (
-    CircleCIError,
-    check_envvar_name,
-    check_fingerprint,
-)
-from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_envvar_name, check_fingerprint
+from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 
 GATHER_CHOICES = ('me', 'projects', 'settings', 'envvars', 'checkout_keys')
 PROJECT_ITEMS = ('settings', 'envvars', 'checkout_keys')
@@ -321,7 +323,7 @@ def plan_gather(gather, has_project):
     missing = [item for item in PROJECT_ITEMS if item in wanted and not has_project]
     if missing:
         raise CircleCIError(
-            'gather=%s needs username and project: give the project whose %s to read'
+            'gather=%s needs a project (project_slug, or username and project): give the project whose %s to read'
             % (','.join(missing), ', '.join(missing)))
     return [item for item in GATHER_CHOICES if item in wanted]
 
@@ -334,7 +336,7 @@ def read_each(client, paths):
 
 def gather_info(module):
     p = module.params
-    has_project = bool(p['username'] and p['project'])
+    has_project = module.project is not None
     items = plan_gather(p['gather'], has_project)
     names = [check_envvar_name(name) for name in p['envvar_names'] or []]
     fingerprints = [check_fingerprint(fp) for fp in p['fingerprints'] or []]
@@ -346,36 +348,34 @@ def gather_info(module):
         if item == 'me':
             result['me'] = drop_secrets(client.get('/me'))
         elif item == 'projects':
-            result['projects'] = drop_secrets(client.get('/projects') or [])
+            result['projects'] = drop_secrets(client.get_list('/projects'))
         elif item == 'settings':
             result['settings'] = normalise_settings(client.get(module.project_path('settings')))
         elif item == 'envvars':
             if names:
                 listing = read_each(client, [module.project_path('envvar', name) for name in names])
             else:
-                listing = client.get(module.project_path('envvar')) or []
+                listing = client.get_list(module.project_path('envvar'))
             result['envvars'] = [dict(name=e.get('name'), value=e.get('value')) for e in listing]
         elif item == 'checkout_keys':
             if fingerprints:
                 result['checkout_keys'] = read_each(
                     client, [module.project_path('checkout-key', fp) for fp in fingerprints])
             else:
-                result['checkout_keys'] = client.get(module.project_path('checkout-key')) or []
+                result['checkout_keys'] = client.get_list(module.project_path('checkout-key'))
     return result
 
 
 def main():
     module = CircleCIModule(
         argument_spec=dict(
-            username=dict(type='str', aliases=['org']),
-            project=dict(type='str', aliases=['repo']),
             gather=dict(type='list', elements='str', choices=list(GATHER_CHOICES)),
             envvar_names=dict(type='list', elements='str'),
             fingerprints=dict(type='list', elements='str'),
         ),
-        project=False,
-        required_together=[('username', 'project')],
+        project='optional',
         supports_check_mode=True,
+        v1_only='circleci_project_info',
     )
     module.run(gather_info)
 

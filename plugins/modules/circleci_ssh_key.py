@@ -189,9 +189,10 @@ project:
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError, check_fingerprint
-from ansible_collections.ciops.circleci.plugins.module_utils.module import CircleCIModule
-from ansible_collections.ciops.circleci.plugins.module_utils.sshkey import (
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_fingerprint
+from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._sshkey import (
     CRYPTOGRAPHY_IMPORT_ERROR,
     HAS_CRYPTOGRAPHY,
     load_private_key,
@@ -320,6 +321,7 @@ def main():
             ('state', 'absent', ('private_key', 'private_key_path', 'fingerprint'), True),
         ],
         supports_check_mode=True,
+        v1_only='circleci_ssh_key',
     )
     module.run(ensure)
 

@@ -228,8 +228,8 @@ def test_more_workers_than_the_default_pool_keep_their_connections(run_lookup, k
     (['acme/app'], {'build_num': [1, 0]}, 'build_num must be a positive integer'),
     (['acme/app'], {'build_num': 'x'}, "build_num must be a positive integer, got 'x'"),
     (['acme/app'], {'build_num': 1, 'workers': 0}, 'workers must be an integer from 1 to 32'),
-    (['acme'], {'build_num': 1}, "Invalid project 'acme'"),
-    (['acme/app', 'gitlab/acme/app'], {'build_num': 1}, 'vcs_type must be one of github, bitbucket'),
+    (['acme'], {'build_num': 1}, "Invalid project slug 'acme': expected username/project"),
+    (['acme/app', 'gitlab/acme/app'], {'build_num': 1}, "'gitlab' is not one of gh, github, bb, bitbucket or circleci"),
 ])
 def test_bad_input_fails_before_any_request(api, run_lookup, terms, options, message):
     with pytest.raises(AnsibleError, match=re.escape(message)):
@@ -245,10 +245,12 @@ def test_choices_are_enforced(api, run_lookup, options):
 
 
 def test_plan_jobs_dedupes_and_keeps_order():
-    assert plan_jobs(['acme/app', 'gh/acme/app'], 'github', [3, 1, 3]) == [
-        ('github', 'acme', 'app', 3), ('github', 'acme', 'app', 1)]
-    assert plan_jobs(['acme/lib'], 'bitbucket', latest=True) == [('bitbucket', 'acme', 'lib', None)]
-    assert plan_jobs(['acme/app'], 'github', '4, 5') == [('github', 'acme', 'app', 4), ('github', 'acme', 'app', 5)]
+    def slugs(jobs):
+        return [(project.slug, num) for project, num in jobs]
+    assert slugs(plan_jobs(['acme/app', 'gh/acme/app'], 'github', [3, 1, 3])) == [
+        ('github/acme/app', 3), ('github/acme/app', 1)]
+    assert slugs(plan_jobs(['acme/lib'], 'bitbucket', latest=True)) == [('bitbucket/acme/lib', None)]
+    assert slugs(plan_jobs(['acme/app'], 'github', '4, 5')) == [('github/acme/app', 4), ('github/acme/app', 5)]
 
 
 def test_query_of_the_request_log_helper_is_exact(api, run_lookup):

@@ -140,9 +140,9 @@ def test_api_v1_path_form(api, run_lookup):
 # ------------------------------------------------------------------ bad input: no request at all
 @pytest.mark.parametrize('terms, options, message', [
     ([], {}, 'needs at least one term'),
-    (['acme'], {}, "Invalid project 'acme'"),
-    (['a/b/c/d'], {}, 'expected username/project or vcs_type/username/project'),
-    (['gitlab/acme/app'], {}, 'vcs_type must be one of github, bitbucket'),
+    (['acme'], {}, "Invalid project slug 'acme': expected username/project"),
+    (['a/b/c/d'], {}, 'Invalid project slug .a/b/c/d.: expected username/project'),
+    (['gitlab/acme/app'], {}, "'gitlab' is not one of gh, github, bb, bitbucket or circleci"),
     (['acme/app'], {'limit': 0}, 'limit must be a positive integer'),
     (['acme/app'], {'offset': -1}, 'offset must be 0 or a positive integer'),
     (['acme/app'], {'build_num': 0}, 'build_num must be a positive integer'),
@@ -165,10 +165,11 @@ def test_filter_choices_are_enforced(api, run_lookup):
 
 def test_plan_requests_is_checked_as_a_whole_first():
     # A bad term after a good one fails before the good one is read.
-    with pytest.raises(Exception, match="Invalid project 'oops'"):
+    with pytest.raises(Exception, match="Invalid project slug 'oops'"):
         plan_requests(['acme/app', 'oops'], 'github')
-    assert plan_requests(['recent', 'bb/acme/lib'], 'github') == [
-        ('recent', None, None, None), ('list', 'bitbucket', 'acme', 'lib')]
+    plan = plan_requests(['recent', 'bb/acme/lib'], 'github')
+    assert [(kind, project.slug if project else None) for kind, project in plan] == [
+        ('recent', None), ('list', 'bitbucket/acme/lib')]
 
 
 # ------------------------------------------------------------------ server errors
@@ -178,7 +179,7 @@ def test_unknown_project_is_a_clear_error(api, run_lookup):
         run_lookup('circleci_builds', ['acme/nope'])
     assert str(err.value) == (
         'CircleCI answered 404 Project not found for GET /project/github/acme/nope: '
-        'check username, project and vcs_type, and that the token can see the project')
+        'check the project (project_slug, or vcs_type, username and project), and that the token can see it')
 
 
 def test_unknown_build_is_a_clear_error(api, run_lookup):

@@ -14,18 +14,15 @@ import pytest
 import requests
 import responses
 
-from ansible_collections.ciops.circleci.plugins.module_utils import api as api_mod
-from ansible_collections.ciops.circleci.plugins.module_utils.api import (
-    CircleCIClient,
-    CircleCIError,
-    check_build_num,
-    check_envvar_name,
-    check_fingerprint,
-    check_trigger,
-    mask_value,
-    parse_project_slug,
-    trigger_body,
-)
+from ansible_collections.ciops.circleci.plugins.module_utils import _http as api_mod
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._http import CircleCIClient
+from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num, check_envvar_name, check_fingerprint, mask_value
+from ansible_collections.ciops.circleci.plugins.modules.circleci_build import check_trigger, trigger_body
+
+APP = parse_project_slug('gh/acme/app')
+LIB = parse_project_slug('bb/acme/lib')
 
 ROOT = 'https://circleci.example/api/v1.1'
 TOKEN = 'secret-token-value-42'
@@ -69,7 +66,7 @@ def test_every_request_carries_token_header_accept_and_user_agent(client, http):
 
 
 def test_body_is_json_with_content_type(client, http):
-    path = client.project_path('acme', 'app', 'envvar')
+    path = client.project_path(APP, 'envvar')
     http.add(responses.POST, ROOT + path, status=201, json={'name': 'A', 'value': 'xxxx1234'})
     client.post(path, {'name': 'A', 'value': 'abc1234'})
     request = http.calls[0].request
@@ -89,35 +86,37 @@ def test_user_agent_version_matches_galaxy_yml():
 # -- paths ---------------------------------------------------------------------
 
 def test_v11_project_path_with_encoded_segments(client):
-    assert client.project_path('acme', 'app') == '/project/github/acme/app'
-    assert client.project_path('acme', 'app', 'tree', 'feature/x') == '/project/github/acme/app/tree/feature%2Fx'
-    assert client.project_path('acme', 'app', 'tree', u'r\u00e9sum\u00e9') == '/project/github/acme/app/tree/r%C3%A9sum%C3%A9'
-    assert client.project_path('acme', 'app', 'envvar', 'A B') == '/project/github/acme/app/envvar/A%20B'
-    assert client.project_path('acme', 'app', 'checkout-key', 'a6:8e') == '/project/github/acme/app/checkout-key/a6:8e'
-    assert client.project_path('acme', 'app', 'tree', 'a?b#c%d') == '/project/github/acme/app/tree/a%3Fb%23c%25d'
-    assert client.project_path('acme', 'lib', vcs_type='bitbucket') == '/project/bitbucket/acme/lib'
-    assert client.project_path('acme', 'lib', vcs_type='bb') == '/project/bitbucket/acme/lib'
+    assert client.project_path(APP) == '/project/github/acme/app'
+    assert client.project_path(APP, 'tree', 'feature/x') == '/project/github/acme/app/tree/feature%2Fx'
+    assert client.project_path(APP, 'tree', u'r\u00e9sum\u00e9') == '/project/github/acme/app/tree/r%C3%A9sum%C3%A9'
+    assert client.project_path(APP, 'envvar', 'A B') == '/project/github/acme/app/envvar/A%20B'
+    assert client.project_path(APP, 'checkout-key', 'a6:8e') == '/project/github/acme/app/checkout-key/a6:8e'
+    assert client.project_path(APP, 'tree', 'a?b#c%d') == '/project/github/acme/app/tree/a%3Fb%23c%25d'
+    assert client.project_path(LIB) == '/project/bitbucket/acme/lib'
+    assert client.project_path(parse_project_slug('bitbucket/acme/lib')) == '/project/bitbucket/acme/lib'
 
 
 def test_v1_project_path_has_no_vcs_segment():
     c = CircleCIClient(TOKEN, api_url='https://circleci.example/api/v1/')
-    assert c.api_version == 'v1'
+    assert c.v1_form == 'v1'
+    assert c.root == 'https://circleci.example'
     assert c.base_url == 'https://circleci.example/api/v1'
-    assert c.project_path('acme', 'app', 12, 'artifacts') == '/project/acme/app/12/artifacts'
+    assert c.project_path(APP, 12, 'artifacts') == '/project/acme/app/12/artifacts'
     with pytest.raises(CircleCIError, match='GitHub projects only'):
-        c.project_path('acme', 'lib', vcs_type='bitbucket')
+        c.project_path(LIB)
 
 
-@pytest.mark.parametrize('username,project,segment', [('', 'app', 'x'), ('acme', '..', 'x'), ('acme', 'app', '..')])
-def test_path_rejects_empty_and_dot_segments(client, username, project, segment):
-    with pytest.raises(CircleCIError):
-        client.project_path(username, project, segment)
+@pytest.mark.parametrize('segment', ['', '.', '..'])
+def test_path_rejects_empty_and_dot_segments(client, segment):
+    with pytest.raises(CircleCIError, match='Invalid path segment'):
+        client.project_path(APP, segment)
 
 
 def test_server_url_works_the_same():
     c = CircleCIClient(TOKEN, api_url='https://circleci.corp.example/api/v1.1')
-    assert c.api_version == 'v1.1'
-    assert c.project_path('acme', 'app') == '/project/github/acme/app'
+    assert c.v1_form == 'v1.1'
+    assert c.root == 'https://circleci.corp.example'
+    assert c.project_path(APP) == '/project/github/acme/app'
 
 
 @pytest.mark.parametrize('url', ['ftp://x/api', 'circleci.com/api/v1.1', 'https://x/api/v1.1?circle-token=abc'])
@@ -159,8 +158,10 @@ def test_html_error_body(client, http):
              content_type='text/html')
     with pytest.raises(CircleCIError) as info:
         client.get('/nope')
-    assert info.value.server_message == '404 Not Found'
-    assert str(info.value).startswith('CircleCI answered 404 404 Not Found for GET /nope')
+    assert info.value.server_message == 'Not Found'
+    assert info.value.html and not info.value.not_found
+    assert str(info.value) == ('CircleCI answered 404 Not Found (an HTML page, not the API) for GET /nope: '
+                               'no such API endpoint: check api_url (the CircleCI host, e.g. https://circleci.com)')
 
 
 def test_empty_error_body_uses_reason(client, http):
@@ -189,7 +190,7 @@ def test_upstream_json_inside_message(client, http):
 def test_gone_explains_the_retirement(client, http):
     http.add(responses.POST, ROOT + '/project/github/acme/app/tree/main', status=410,
              json={'message': 'This endpoint has been removed.'})
-    with pytest.raises(CircleCIError, match='retired this API v1.1 endpoint on 2027-02-01; use API v2'):
+    with pytest.raises(CircleCIError, match='retired this API v1.1 endpoint on 2027-02-01; trigger and rerun builds through API v2'):
         client.post('/project/github/acme/app/tree/main', {})
 
 
@@ -225,7 +226,7 @@ def test_network_error_is_clear_and_has_no_traceback(sleeps):
     c = CircleCIClient(TOKEN, api_url='http://127.0.0.1:9/api/v1.1', retries=1, sleep=sleeps.append, timeout=2)
     with pytest.raises(CircleCIError) as info:
         c.get('/me')
-    assert 'Could not reach CircleCI for GET /me at http://127.0.0.1:9/api/v1.1: Connection refused (after 1 retries)' == str(info.value)
+    assert 'Could not reach CircleCI for GET /me at http://127.0.0.1:9: Connection refused (after 1 retries)' == str(info.value)
     assert len(sleeps) == 1
 
 
@@ -264,14 +265,14 @@ def test_retry_after_is_honoured(client, http, sleeps, monkeypatch):
     monkeypatch.setattr(api_mod.random, 'uniform', lambda low, high: 0)
     http.add(responses.GET, ROOT + '/x', status=429, headers={'Retry-After': '7'})
     http.add(responses.GET, ROOT + '/x', json=[])
-    assert client.get('/x') == []
+    assert client.get_list('/x') == []
     assert sleeps == [7.0]
 
 
 def test_retry_after_as_http_date(client, http, sleeps):
     http.add(responses.GET, ROOT + '/x', status=503, headers={'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT'})
     http.add(responses.GET, ROOT + '/x', json=[])
-    client.get('/x')
+    client.get_list('/x')
     assert 0 <= sleeps[0] < 1  # a date in the past: retry at once
 
 
@@ -431,7 +432,7 @@ def test_paginate_reuses_one_session(client, http):
 
 def test_paginate_rejects_non_list(client, http):
     http.add(responses.GET, ROOT + '/recent-builds', json={'message': 'odd'})
-    with pytest.raises(CircleCIError, match='where a list was expected'):
+    with pytest.raises(CircleCIError, match='with a JSON object where a JSON list was expected'):
         client.paginate('/recent-builds', limit=5)
 
 
@@ -479,10 +480,10 @@ def test_mask_value():
 
 
 def test_parse_project_slug():
-    assert parse_project_slug('acme/app') == ('github', 'acme', 'app')
-    assert parse_project_slug('acme/app', 'bitbucket') == ('bitbucket', 'acme', 'app')
-    assert parse_project_slug('gh/acme/app') == ('github', 'acme', 'app')
-    assert parse_project_slug('bitbucket/acme/lib') == ('bitbucket', 'acme', 'lib')
+    assert parse_project_slug('acme/app', 'github').parts == ('github', 'acme', 'app')
+    assert parse_project_slug('acme/app', 'bitbucket').parts == ('bitbucket', 'acme', 'app')
+    assert parse_project_slug('gh/acme/app').parts == ('github', 'acme', 'app')
+    assert parse_project_slug('bitbucket/acme/lib').parts == ('bitbucket', 'acme', 'lib')
     for bad in ('acme', 'a//b', 'gitlab/acme/app', 'a/b/c/d'):
         with pytest.raises(CircleCIError):
             parse_project_slug(bad)
@@ -513,14 +514,15 @@ def test_secret_body_values_never_come_back_in_errors(client, http):
 
 # -- lists and missing items ---------------------------------------------------------
 
-def test_get_list_empty_body_is_an_empty_list(client, http):
+def test_get_list_empty_body_is_an_error(client, http):
     http.add(responses.GET, ROOT + '/projects', body='')
-    assert client.get_list('/projects') == []
+    with pytest.raises(CircleCIError, match='^CircleCI answered 200 with an empty body for GET /projects where a JSON list was expected$'):
+        client.get_list('/projects')
 
 
 def test_get_list_refuses_anything_but_a_list(client, http):
     http.add(responses.GET, ROOT + '/projects', json={'message': 'odd'})
-    with pytest.raises(CircleCIError, match='^CircleCI answered GET /projects with dict where a list was expected$'):
+    with pytest.raises(CircleCIError, match='^CircleCI answered 200 for GET /projects with a JSON object where a JSON list was expected$'):
         client.get_list('/projects')
 
 
@@ -548,7 +550,7 @@ def test_allow_parallel_keeps_a_connection_per_thread(client):
 
 
 def test_paging_rule():
-    from ansible_collections.ciops.circleci.plugins.module_utils.api import check_paging
+    from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_paging
     check_paging(250, 0)
     for limit, offset in ((0, 0), (True, 0), ('30', 0), (30, -1)):
         with pytest.raises(CircleCIError):

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.ciops.circleci.plugins.module_utils.builds import (
+from ansible_collections.ciops.circleci.plugins.module_utils._builds import (
     BUILD_FIELDS,
     find_active_build,
     is_finished,

@@ -19,8 +19,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
-from ansible_collections.ciops.circleci.plugins.module_utils.sshkey import (
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._sshkey import (
     load_private_key,
     md5_fingerprint,
     normalize_fingerprint,

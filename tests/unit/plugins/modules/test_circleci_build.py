@@ -11,7 +11,7 @@ import pytest
 import responses
 
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.modules import circleci_build
 
 from .conftest import API
@@ -98,9 +98,7 @@ def test_plan_cancel():
     assert circleci_build.plan_cancel(done) == (False, done)
 
 
-def test_v2_slug_and_outcome_text():
-    assert circleci_build.v2_slug('github', 'acme', 'app') == 'gh/acme/app'
-    assert circleci_build.v2_slug('bitbucket', 'acme', 'lib') == 'bb/acme/lib'
+def test_outcome_text():
     assert circleci_build.describe_outcomes(['success']) == 'success'
     assert circleci_build.describe_outcomes(['success', 'no_tests']) == 'success or no_tests'
     assert circleci_build.describe_outcomes(['a', 'b', 'c']) == 'a, b or c'
@@ -179,7 +177,8 @@ def test_retired_trigger_explains_410(api, run_module):
     assert result['msg'] == (
         'CircleCI no longer accepts API v1.1 build trigger requests (410 Gone for POST '
         '/project/github/acme/app/tree/main): these endpoints were retired on 2027-02-01. Trigger a pipeline '
-        'through API v2 instead: POST /api/v2/project/gh/acme/app/pipeline.')
+        'through API v2 instead: ciops.circleci.circleci_pipeline with project_slug: gh/acme/app and branch: main '
+        '(POST /api/v2/project/gh/acme/app/pipeline/run); docs/migrating-from-v1.md maps every option.')
 
 
 def test_other_errors_pass_through(api, run_module):

@@ -44,8 +44,8 @@ def test_unknown_project_fails_with_the_server_message(api, run_module):
     result = run_module(circleci_cache, dict(username='acme', project='nope'))
     assert result['failed'] is True
     assert result['msg'] == ('CircleCI answered 404 Project not found for DELETE '
-                             '/project/github/acme/nope/build-cache: check username, project and '
-                             'vcs_type, and that the token can see the project')
+                             '/project/github/acme/nope/build-cache: check the project (project_slug, or '
+                             'vcs_type, username and project), and that the token can see it')
     assert result['status'] == 404
 
 
@@ -64,7 +64,9 @@ def test_server_error_is_retried_then_reported(api, run_module, monkeypatch):
         api.add(responses.DELETE, CACHE, status=502, body='<html><title>502 Bad Gateway</title></html>')
     result = run_module(circleci_cache, dict(username='acme', project='app', retries=2))
     assert result['failed'] is True
-    assert 'CircleCI answered 502 502 Bad Gateway for DELETE' in result['msg']
+    # The status appears once, and the HTML page is named as such.
+    assert 'CircleCI answered 502 Bad Gateway (an HTML page, not the API) for DELETE' in result['msg']
+    assert '502 502' not in result['msg']
     assert '(after 2 retries)' in result['msg']
     assert len(api.calls) == 3
 

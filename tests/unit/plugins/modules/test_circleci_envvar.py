@@ -10,7 +10,7 @@ import json
 import pytest
 import responses
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.modules import circleci_envvar
 from ansible_collections.ciops.circleci.plugins.modules.circleci_envvar import desired_variables, plan
 

@@ -10,7 +10,8 @@ import json
 import pytest
 import responses
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError, check_heroku_api_key
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.modules.circleci_heroku_key import check_heroku_api_key
 from ansible_collections.ciops.circleci.plugins.modules import circleci_heroku_key as mod
 
 from .conftest import API, TOKEN

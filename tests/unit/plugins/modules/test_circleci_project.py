@@ -196,7 +196,7 @@ def test_non_list_projects_answer_fails_clearly(api, run_module):
     api.add(responses.GET, PROJECTS, json={'message': 'odd'})
     result = run_module(mod, dict(username='acme', project='app'))
     assert result['failed'] is True
-    assert result['msg'] == 'CircleCI answered GET /projects with dict where a list was expected'
+    assert result['msg'] == 'CircleCI answered 200 for GET /projects with a JSON object where a JSON list was expected'
 
 
 def test_bad_state_fails_before_any_request(api, run_module):

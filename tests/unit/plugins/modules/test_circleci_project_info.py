@@ -10,7 +10,7 @@ import json
 import pytest
 import responses
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.modules import circleci_project_info
 from ansible_collections.ciops.circleci.plugins.modules.circleci_project_info import drop_secrets, plan_gather
 
@@ -153,8 +153,8 @@ def test_check_mode_reads_the_same(api, run_module):
 def test_project_items_without_project_fail_before_any_request(api, run_module):
     result = run_module(circleci_project_info, dict(gather=['me', 'envvars', 'settings']))
     assert result['failed'] is True
-    assert result['msg'] == ('gather=settings,envvars needs username and project: give the project whose '
-                             'settings, envvars to read')
+    assert result['msg'] == ('gather=settings,envvars needs a project (project_slug, or username and project): '
+                             'give the project whose settings, envvars to read')
     assert len(api.calls) == 0
 
 
@@ -199,7 +199,7 @@ def test_plan_gather(gather, has_project, expected):
 
 
 def test_plan_gather_refuses_project_items_without_project():
-    with pytest.raises(CircleCIError, match='gather=checkout_keys needs username and project'):
+    with pytest.raises(CircleCIError, match='gather=checkout_keys needs a project'):
         plan_gather(['checkout_keys'], False)
 
 

@@ -13,7 +13,7 @@ import responses
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from ansible_collections.ciops.circleci.plugins.module_utils import sshkey
+from ansible_collections.ciops.circleci.plugins.module_utils import _sshkey as sshkey
 from ansible_collections.ciops.circleci.plugins.modules import circleci_ssh_key
 from ansible_collections.ciops.circleci.plugins.modules.circleci_ssh_key import (
     check_hostname,
@@ -21,7 +21,7 @@ from ansible_collections.ciops.circleci.plugins.modules.circleci_ssh_key import 
     normalize_keys,
     plan,
 )
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 
 from .conftest import API
 

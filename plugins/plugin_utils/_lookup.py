@@ -4,8 +4,10 @@
 
 """CircleCILookupBase: the LookupBase every ciops.circleci lookup is built on.
 
-It reads the shared connection options (keyword, variable or environment),
-builds the one CircleCIClient and turns CircleCIError into AnsibleLookupError.
+It reads the shared connection options (keyword, variable, environment or
+ansible.cfg), refuses unknown keywords, builds the one CircleCIClient from
+the same option list as the modules, and turns CircleCIError into
+AnsibleLookupError. Internal to the collection.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,11 +22,9 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import (
-    HAS_REQUESTS,
-    CircleCIClient,
-    CircleCIError,
-)
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._http import HAS_REQUESTS
+from ansible_collections.ciops.circleci.plugins.module_utils._options import client_from_options
 
 display = Display()
 
@@ -32,15 +32,10 @@ display = Display()
 class CircleCILookupBase(LookupBase):
 
     def make_client(self):
-        return CircleCIClient(
-            api_token=self.get_option('api_token'),
-            api_url=self.get_option('api_url'),
-            vcs_type=self.get_option('vcs_type'),
-            validate_certs=self.get_option('validate_certs'),
-            timeout=self.get_option('timeout'),
-            retries=self.get_option('retries'),
-            warn=display.warning,
-        )
+        return client_from_options(self.get_option, warn=display.warning)
+
+    def option_definitions(self):
+        return C.config.get_configuration_definitions('lookup', self._load_name) or {}
 
     def option_variables(self, variables):
         """The variables the options read, with the templates in their values rendered.
@@ -52,12 +47,22 @@ class CircleCILookupBase(LookupBase):
         """
         if not variables or self._templar is None:
             return variables
-        definitions = C.config.get_configuration_definitions('lookup', self._load_name) or {}
+        definitions = self.option_definitions()
         names = set(entry.get('name') for definition in definitions.values() for entry in definition.get('vars') or [])
         rendered = dict((name, self._templar.template(variables[name])) for name in names if name in variables)
         return ChainMap(rendered, variables) if rendered else variables
 
+    def check_keywords(self, kwargs):
+        """A misspelt keyword (patern=...) is an error, never silently dropped."""
+        known = self.option_definitions()
+        unknown = sorted(k for k in kwargs if k not in known)
+        if unknown:
+            raise AnsibleLookupError(
+                'lookup %s: unknown option%s %s; the options are: %s' % (
+                    self._load_name, 's' if len(unknown) > 1 else '', ', '.join(unknown), ', '.join(sorted(known))))
+
     def run(self, terms, variables=None, **kwargs):
+        self.check_keywords(kwargs)
         self.set_options(var_options=self.option_variables(variables), direct=kwargs)
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib('requests'))
@@ -66,7 +71,7 @@ class CircleCILookupBase(LookupBase):
             client = self.make_client()
             return self.lookup(client, terms, variables)
         except CircleCIError as exc:
-            raise AnsibleLookupError(str(exc))
+            raise AnsibleLookupError(str(exc), orig_exc=exc)
         finally:
             if client is not None:
                 client.close()

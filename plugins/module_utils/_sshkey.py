@@ -26,7 +26,7 @@ import struct
 import traceback
 import warnings
 
-from ansible_collections.ciops.circleci.plugins.module_utils.api import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 
 try:
     from cryptography.exceptions import UnsupportedAlgorithm

@@ -1,0 +1,485 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, ciops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one HTTP client for CircleCI's REST API v1 / v1.1 and v2.
+
+Every module and every lookup of ciops.circleci talks to CircleCI through
+CircleCIClient: no plugin builds a URL, sets a header or parses an error
+itself. The connection is the CircleCI host (``api_url``); the client adds
+``/api/v1.1`` (or ``/api/v1``) or ``/api/v2`` per call. It owns the session,
+retries, one overall deadline per call, the shape check of every answer and
+the scrubbing of secrets out of every message. Internal to the collection.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import json
+import random
+import threading
+import time
+import traceback
+
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit, urlunsplit
+
+try:
+    import requests
+    from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - exercised through missing_required_lib
+    requests = None
+    DEFAULT_POOLSIZE = 10
+    HTTPAdapter = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from ansible_collections.ciops.circleci.plugins.module_utils import _v1, _v2
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import (
+    HINT_5XX,
+    HINT_HTML_404,
+    HINTS,
+    CircleCIError,
+    is_html,
+    is_project_not_found,
+    scrub,
+    secrets_of,
+    server_message,
+    shorten,
+)
+from ansible_collections.ciops.circleci.plugins.module_utils._project import normalize_vcs_type
+
+
+COLLECTION_NAME = 'ciops.circleci'
+COLLECTION_VERSION = '0.1.0'
+USER_AGENT = '%s/%s (Ansible collection)' % (COLLECTION_NAME, COLLECTION_VERSION)
+DEFAULT_API_URL = 'https://circleci.com'
+
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+IDEMPOTENT = frozenset(('GET', 'HEAD', 'DELETE', 'OPTIONS'))
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 30.0
+READ_CHUNK = 65536
+
+# What each `expect` accepts, and how a message names it.
+SHAPES = {
+    'object': (dict, 'a JSON object'),
+    'list': (list, 'a JSON list'),
+    'page': (dict, 'a page of items ({"items": [...], "next_page_token": ...})'),
+}
+_JSON_TYPES = {dict: 'a JSON object', list: 'a JSON list', str: 'a JSON string', int: 'a JSON number',
+               float: 'a JSON number', bool: 'a JSON boolean', type(None): 'JSON null'}
+
+
+def normalize_api_url(api_url):
+    """The CircleCI host root and the v1 path form ('v1.1' or 'v1') from api_url.
+
+    ``https://circleci.com`` is the form to use; a value ending in /api/v1.1, /api/v2
+    or /api is accepted and cut back to the root; /api/v1 keeps selecting the old
+    GitHub-only v1 path form.
+    """
+    if api_url is None:
+        api_url = DEFAULT_API_URL
+    if not isinstance(api_url, str) or not api_url.strip():
+        raise CircleCIError(
+            'api_url is empty: set it to the CircleCI host (https://circleci.com, or https://circleci.example.com '
+            'for CircleCI Server), or leave it unset for circleci.com')
+    url = api_url.strip().rstrip('/')
+    parts = urlsplit(url)
+    if parts.scheme not in ('http', 'https') or not parts.hostname or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise CircleCIError('api_url must be an http(s) URL of the CircleCI host such as %s, got %r'
+                            % (DEFAULT_API_URL, api_url))
+    path = parts.path
+    form = 'v1.1'
+    for suffix, suffix_form in (('/api/v1.1', 'v1.1'), ('/api/v1', 'v1'), ('/api/v2', 'v1.1'), ('/api', 'v1.1')):
+        if path.endswith(suffix):
+            path = path[:-len(suffix)]
+            form = suffix_form
+            break
+    return urlunsplit((parts.scheme, parts.netloc, path.rstrip('/'), '', '')), form
+
+
+def check_token(api_token):
+    """The token without surrounding whitespace; never quoted in a message."""
+    if api_token is None or not isinstance(api_token, str) or not api_token.strip():
+        raise CircleCIError('api_token is required: set it, or the CIRCLECI_TOKEN environment variable')
+    token = api_token.strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in token):
+        raise CircleCIError(
+            'api_token contains a line break or another control character inside it (the token is not shown): '
+            'check how it was stored, e.g. a vaulted value or a file read with its newline')
+    if any(ord(c) > 126 for c in token):
+        raise CircleCIError('api_token contains characters that are not printable ASCII (the token is not shown)')
+    return token
+
+
+def _retry_after_seconds(response, now=None):
+    value = response.headers.get('Retry-After')
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _sunset_date(value):
+    try:
+        return parsedate_to_datetime(value).strftime('%Y-%m-%d')
+    except (TypeError, ValueError, IndexError):
+        return value
+
+
+def _never_reached_server(exc):
+    """True when the connection was never established, so a write cannot have been processed."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason = getattr(exc.args[0], 'reason', None) if exc.args else None
+        if type(reason).__name__ in ('NewConnectionError', 'NameResolutionError') \
+                or isinstance(reason, ConnectionRefusedError):
+            return True
+        text = str(exc)
+        return 'Connection refused' in text or 'Name or service not known' in text
+    return False
+
+
+def _network_reason(exc):
+    text = str(exc)
+    for marker in ('Connection refused', 'Name or service not known', 'timed out', 'Connection aborted',
+                   'Remote end closed connection', 'certificate verify failed', 'Connection reset'):
+        if marker in text:
+            return marker
+    return shorten(text, 160)
+
+
+def _describe_json(value):
+    return _JSON_TYPES.get(type(value), 'JSON')
+
+
+class _Deadline(Exception):
+    """The call's overall deadline passed while a response was still being read."""
+
+
+class CircleCIClient(object):
+    """A requests.Session bound to one CircleCI host and token.
+
+    One client per module run or lookup call, so that pages and follow-up
+    calls reuse one connection. Safe to share between threads (the artifacts
+    lookup does): the counters and the set of warnings given are guarded.
+    """
+
+    def __init__(self, api_token, api_url=DEFAULT_API_URL, vcs_type='github', validate_certs=True,
+                 timeout=30, retries=5, warn=None, sleep=time.sleep, clock=time.monotonic, session=None):
+        if not HAS_REQUESTS:
+            raise CircleCIError('The Python library requests is required')
+        token = check_token(api_token)
+        self.root, self.v1_form = normalize_api_url(api_url)
+        if retries is None or isinstance(retries, bool) or retries < 0:
+            raise CircleCIError('retries must be 0 or more, got %r' % (retries,))
+        if timeout is None or isinstance(timeout, bool) or timeout <= 0:
+            raise CircleCIError('timeout must be a positive number of seconds, got %r' % (timeout,))
+        self.vcs_type = normalize_vcs_type(vcs_type or 'github')
+        self.validate_certs = validate_certs
+        self.timeout = float(timeout)
+        self.retries = retries
+        # One call, retries included, ends within this many seconds.
+        self.deadline_seconds = self.timeout * (retries + 1) + sum(
+            min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt)) for attempt in range(retries))
+        self._warn = warn
+        self._sleep = sleep
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._warned = set()
+        self._token = token
+        self.warnings = []
+        self.request_count = 0
+        self.session = session if session is not None else requests.Session()
+        self.session.headers.update({
+            'Circle-Token': token,
+            'Accept': 'application/json',
+            'User-Agent': USER_AGENT,
+        })
+
+    # -- paths -------------------------------------------------------------------
+
+    @property
+    def base_url(self):
+        """The v1 / v1.1 API root (as in messages of 0.1.0)."""
+        return self.root + '/api/' + self.v1_form
+
+    def prefix(self, api):
+        if api == 'v2':
+            return '/api/v2'
+        return '/api/' + self.v1_form
+
+    def project_path(self, project, *segments):
+        """The v1 / v1.1 path of a _project.Project (fails for circleci/ slugs)."""
+        return _v1.project_path(self.v1_form, project, *segments)
+
+    @staticmethod
+    def v2_project_path(project, *segments):
+        return _v2.project_path(project, *segments)
+
+    # -- requests ----------------------------------------------------------------
+
+    def get(self, path, params=None, api='v1', expect='object', absent_ok=False, missing_item_ok=False, hints=None):
+        """GET a JSON document of the expected shape ('object', 'list', 'page' or None for any).
+
+        With absent_ok a JSON 404 returns None; with missing_item_ok a JSON 404 about an item
+        (build, variable, key) returns None while a 404 about the project still fails. An HTML
+        404 (a wrong api_url) always fails.
+        """
+        return self.request('GET', path, params=params, api=api, expect=expect, absent_ok=absent_ok,
+                            missing_item_ok=missing_item_ok, hints=hints)
+
+    def get_list(self, path, params=None, api='v1', missing_item_ok=False, hints=None):
+        """GET a JSON list; a missing item (see get) is []."""
+        answer = self.get(path, params=params, api=api, expect='list', missing_item_ok=missing_item_ok, hints=hints)
+        return [] if answer is None else answer
+
+    def post(self, path, body=None, params=None, api='v1', expect=None, hints=None, secrets=()):
+        return self.request('POST', path, params=params, body=body, api=api, expect=expect, hints=hints,
+                            secrets=secrets)
+
+    def put(self, path, body=None, params=None, api='v2', expect=None, hints=None, secrets=()):
+        return self.request('PUT', path, params=params, body=body, api=api, expect=expect, hints=hints,
+                            secrets=secrets)
+
+    def delete(self, path, body=None, api='v1', absent_ok=True, expect=None, hints=None):
+        """DELETE; by default a JSON 404 means there was nothing to delete and returns None."""
+        return self.request('DELETE', path, body=body, api=api, absent_ok=absent_ok, expect=expect, hints=hints)
+
+    def paginate(self, path, params=None, limit=None, offset=0):
+        """v1.1 offset paging (see _v1.paginate)."""
+        return _v1.paginate(self, path, params=params, limit=limit, offset=offset)
+
+    def paginate_v2(self, path, params=None, limit=None, missing_item_ok=False):
+        """v2 page-token paging (see _v2.paginate)."""
+        return _v2.paginate(self, path, params=params, limit=limit, missing_item_ok=missing_item_ok)
+
+    def request(self, method, path, params=None, body=None, api='v1', expect=None, absent_ok=False,
+                missing_item_ok=False, hints=None, secrets=()):
+        """One API call, retried where that is safe, within one overall deadline.
+
+        hints ({status: text}) replace the generic advice for this call's errors; secrets
+        (with the token and the body's secret values) are scrubbed from every message.
+        """
+        method = method.upper()
+        shown = path if api != 'v2' else '/api/v2' + path
+        url = self.root + self.prefix(api) + path
+        secrets = (self._token,) + secrets_of(body) + tuple(secrets)
+        data = None
+        headers = {}
+        if body is not None:
+            data = json.dumps(body)
+            headers['Content-Type'] = 'application/json'
+        deadline = self._clock() + self.deadline_seconds
+        attempt = 0
+        while True:
+            left = deadline - self._clock()
+            if left <= 0:
+                raise self._fail(method, shown, 'no answer within the deadline of %.0f s' % self.deadline_seconds,
+                                 attempt, secrets)
+            with self._lock:
+                self.request_count += 1
+            try:
+                response = self.session.request(
+                    method, url, params=params, data=data, headers=headers, stream=True,
+                    timeout=min(self.timeout, left), verify=self.validate_certs, allow_redirects=method in IDEMPOTENT)
+                self._read_body(response, deadline)
+            except (requests.exceptions.RequestException, _Deadline) as exc:
+                reached = not isinstance(exc, requests.exceptions.RequestException) or not _never_reached_server(exc)
+                reason = 'the answer did not arrive in full within the deadline' if isinstance(exc, _Deadline) \
+                    else _network_reason(exc)
+                retryable = method in IDEMPOTENT or not reached
+                delay = self._backoff(attempt)
+                if retryable and attempt < self.retries and self._clock() + delay < deadline:
+                    self._sleep(delay)
+                    attempt += 1
+                    continue
+                if reached and method not in IDEMPOTENT:
+                    raise CircleCIError(
+                        scrub('CircleCI may have acted on %s %s: the request was sent, then %s; check in CircleCI '
+                              'before running it again' % (method, shown, reason), secrets),
+                        method=method, path=shown, outcome_unknown=True)
+                raise self._fail(method, shown, reason, attempt, secrets)
+            if response.status_code in RETRY_STATUSES and self._may_retry_status(method, response):
+                wait = self._retry_delay(attempt, response)
+                if attempt < self.retries:
+                    if self._clock() + wait < deadline:
+                        self._sleep(wait)
+                        attempt += 1
+                        continue
+                    if _retry_after_seconds(response) is not None:
+                        raise self._too_long_to_wait(method, shown, response, wait, attempt, secrets)
+            break
+        self._note_deprecation(method, shown, response)
+        return self._answer(method, path, shown, api, response, attempt, expect, absent_ok, missing_item_ok,
+                            hints, secrets)
+
+    def allow_parallel(self, connections):
+        """Keep up to `connections` kept-alive connections, for callers that share the session
+        between threads, so that no connection is discarded and opened again."""
+        if HTTPAdapter is not None and connections > DEFAULT_POOLSIZE:
+            for prefix in ('https://', 'http://'):
+                self.session.mount(prefix, HTTPAdapter(pool_connections=1, pool_maxsize=connections))
+
+    def close(self):
+        self.session.close()
+
+    # -- internals ---------------------------------------------------------------
+
+    def _read_body(self, response, deadline):
+        """Read the whole body, one socket read at a time, so that a body trickled byte by
+        byte cannot outlast the deadline (each read alone would pass the read timeout)."""
+        raw = response.raw
+        read1 = getattr(raw, 'read1', None)
+        if read1 is None:
+            response.content  # pylint: disable=pointless-statement
+            return
+        chunks = []
+        while True:
+            if self._clock() > deadline:
+                response.close()
+                raise _Deadline()
+            try:
+                chunk = read1(READ_CHUNK)
+            except Exception as exc:  # urllib3's own errors, as requests maps them
+                response.close()
+                raise requests.exceptions.ConnectionError(exc)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        # pylint: disable=protected-access
+        response._content = b''.join(chunks)
+        response._content_consumed = True
+
+    def _answer(self, method, path, shown, api, response, attempt, expect, absent_ok, missing_item_ok, hints,
+                secrets):
+        status = response.status_code
+        text = response.text or ''
+        html = is_html(text) or 'text/html' in response.headers.get('Content-Type', '')
+        message = scrub(server_message(status, response.reason, text), secrets)
+        if status == 404 and not html:
+            if absent_ok or (missing_item_ok and not is_project_not_found(message)):
+                return None
+        if not 200 <= status < 300:
+            raise self._error(method, path, shown, api, status, message, html, attempt, hints, secrets)
+        return self._decode(method, shown, status, text, expect, secrets)
+
+    def _error(self, method, path, shown, api, status, message, html, retried, hints, secrets):
+        if html:
+            text = 'CircleCI answered %d %s (an HTML page, not the API) for %s %s' % (status, message, method, shown)
+        else:
+            text = 'CircleCI answered %d %s for %s %s' % (status, message, method, shown)
+        hint = (hints or {}).get(status)
+        if hint is None:
+            if status == 404 and html:
+                hint = HINT_HTML_404
+            elif status == 410:
+                hint = _v1.HINT_RETIRED if api != 'v2' and _v1.is_retired(method, path) else \
+                    'CircleCI no longer serves this endpoint'
+            elif status == 404 and 'build not found' in message.lower():
+                hint = HINTS['build']
+            else:
+                hint = HINTS.get(status) or (HINT_5XX if status >= 500 else None)
+        if retried:
+            hint = '%s (after %d retries)' % (hint or 'giving up', retried)
+        if hint:
+            text += ': ' + hint
+        return CircleCIError(scrub(text, secrets), status=status, method=method, path=shown,
+                             server_message=message, html=html)
+
+    def _fail(self, method, shown, reason, attempt, secrets):
+        return CircleCIError(
+            scrub('Could not reach CircleCI for %s %s at %s: %s%s' % (
+                method, shown, self.root, reason, ' (after %d retries)' % attempt if attempt else ''), secrets),
+            method=method, path=shown)
+
+    def _too_long_to_wait(self, method, shown, response, wait, attempt, secrets):
+        when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=wait)
+        return CircleCIError(
+            scrub('CircleCI answered %d for %s %s and asks to wait %.0f s (Retry-After), longer than this '
+                  'call may take (%.0f s: timeout x (retries + 1)); CircleCI takes requests again after %s%s' % (
+                      response.status_code, method, shown, wait, self.deadline_seconds,
+                      when.strftime('%Y-%m-%d %H:%M:%S UTC'), ' (after %d retries)' % attempt if attempt else ''),
+                  secrets),
+            status=response.status_code, method=method, path=shown)
+
+    @staticmethod
+    def _decode(method, shown, status, text, expect, secrets):
+        if not text.strip():
+            if expect is None:
+                return None
+            raise CircleCIError(
+                'CircleCI answered %d with an empty body for %s %s where %s was expected'
+                % (status, method, shown, SHAPES[expect][1]), status=status, method=method, path=shown)
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise CircleCIError(
+                scrub('CircleCI answered %d for %s %s with a body that is not JSON: %s' % (
+                    status, method, shown, shorten(text, 120)), secrets),
+                status=status, method=method, path=shown)
+        if expect is not None:
+            kind, label = SHAPES[expect]
+            ok = isinstance(data, kind)
+            if ok and expect == 'page':
+                ok = isinstance(data.get('items'), list) and \
+                    (data.get('next_page_token') is None or isinstance(data.get('next_page_token'), str))
+            if not ok:
+                raise CircleCIError(
+                    'CircleCI answered %d for %s %s with %s where %s was expected'
+                    % (status, method, shown, _describe_json(data), label), status=status, method=method, path=shown)
+        return data
+
+    @staticmethod
+    def _may_retry_status(method, response):
+        if method in IDEMPOTENT:
+            return True
+        # A write is retried only when the server said it did not process it.
+        if response.status_code == 429:
+            return True
+        return response.status_code == 503 and response.headers.get('Retry-After') is not None
+
+    @staticmethod
+    def _backoff(attempt):
+        return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt)))
+
+    def _retry_delay(self, attempt, response):
+        retry_after = _retry_after_seconds(response)
+        if retry_after is not None:
+            # Honour the server, with a little jitter so that workers do not come back together.
+            return retry_after + random.uniform(0, 0.1)
+        return self._backoff(attempt)
+
+    def _note_deprecation(self, method, shown, response):
+        sunset = response.headers.get('Sunset')
+        deprecation = response.headers.get('Deprecation')
+        if not sunset and not deprecation:
+            return
+        endpoint = '%s %s' % (method, shown)
+        if sunset:
+            text = ('CircleCI deprecates %s: the endpoint will be removed on %s (Sunset header). '
+                    'Plan the move to API v2 pipelines.' % (endpoint, _sunset_date(sunset)))
+        else:
+            text = 'CircleCI deprecates %s (Deprecation header: %s).' % (endpoint, deprecation)
+        with self._lock:
+            if text in self._warned:
+                return
+            self._warned.add(text)
+            self.warnings.append(text)
+        if self._warn is not None:
+            self._warn(text)

@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, ciops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""API v1 / v1.1: paths, offset paging, the retired endpoints, and input rules shared by plugins.
+
+Internal to the collection: the interface may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from urllib.parse import quote
+
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+
+
+PAGE_SIZE = 100
+BUILD_FILTERS = ('completed', 'successful', 'failed', 'running')
+ENVVAR_NAME_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+FINGERPRINT_RE = re.compile(r'^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){15}$')
+MASK_PREFIX = 'xxxx'
+SUNSET_DATE = '2027-02-01'
+
+# The endpoints CircleCI removes on 2027-02-01 (410 Gone from then on): the three
+# trigger forms, retry and ssh, each as a POST; paths relative to /api/v1.1 or /api/v1.
+_PROJECT_PREFIX = r'^/project(?:/(?:github|bitbucket))?/[^/]+/[^/]+'
+RETIRED_POST_RE = re.compile(_PROJECT_PREFIX + r'(?:/tree/[^/]+|/build|/\d+/retry|/\d+/ssh)?$')
+HINT_RETIRED = ('CircleCI retired this API v1.1 endpoint on %s; trigger and rerun builds through API v2 '
+                'pipelines instead' % SUNSET_DATE)
+
+
+def is_retired(method, path):
+    """True for the ten v1/v1.1 POST endpoints that answer 410 Gone from the sunset date."""
+    return method == 'POST' and bool(RETIRED_POST_RE.match(path.split('?')[0]))
+
+
+def quote_segment(segment):
+    # Everything but RFC 3986's ':' and '@' is escaped, so that a branch 'feature/x' stays
+    # one segment ('feature%2Fx') while a fingerprint keeps its colons, as CircleCI shows it.
+    return quote(segment, safe=':@')
+
+
+def check_segment(segment):
+    segment = str(segment)
+    if not segment or segment in ('.', '..'):
+        raise CircleCIError('Invalid path segment %r' % (segment,))
+    return segment
+
+
+def project_path(form, project, *segments):
+    """/project/{vcs}/{user}/{repo}/... (v1.1) or /project/{user}/{repo}/... (v1), every segment encoded.
+
+    ``form`` is 'v1.1' or 'v1'; ``project`` a _project.Project. A circleci/ slug fails here,
+    before any request: v1.1 cannot reach such projects.
+    """
+    project.require_v1('This operation')
+    if form == 'v1':
+        if project.provider != 'github':
+            raise CircleCIError(
+                'api_url ends in /api/v1, the old API form that addresses GitHub projects only; '
+                'use the host root (e.g. https://circleci.com) for %s projects' % project.provider)
+        parts = ['project', project.org, project.name]
+    else:
+        parts = ['project', project.provider, project.org, project.name]
+    parts.extend(check_segment(s) for s in segments)
+    return '/' + '/'.join(quote_segment(p) for p in parts)
+
+
+def paginate(client, path, params=None, limit=None, offset=0, page_size=PAGE_SIZE):
+    """Offset paging: pages of page_size, stopping at the first short page or at limit.
+
+    Never fetches a page it does not need: limit=250 makes 3 requests
+    (100, 100, 50); limit=30 makes one.
+    """
+    items = []
+    base = dict(params or {})
+    while limit is None or len(items) < limit:
+        want = page_size if limit is None else min(page_size, limit - len(items))
+        query = dict(base, limit=want, offset=offset + len(items))
+        page = client.get_list(path, params=query)
+        items.extend(page)
+        if len(page) < want:
+            break
+    return items
+
+
+# ---------------------------------------------------------------------------
+# Input rules that several plugins share: what CircleCI would reject, checked first.
+# ---------------------------------------------------------------------------
+
+def check_envvar_name(name):
+    if not isinstance(name, str) or not ENVVAR_NAME_RE.match(name):
+        raise CircleCIError(
+            'Invalid environment variable name %r: names start with a letter or _ and contain only '
+            'letters, digits and _' % (name,))
+    return name
+
+
+def check_fingerprint(fingerprint):
+    if not isinstance(fingerprint, str) or not FINGERPRINT_RE.match(fingerprint):
+        raise CircleCIError(
+            'Invalid fingerprint %r: expected 16 colon-separated hex pairs, '
+            'e.g. 10:1e:4c:9a:23:7b:1f:2d:5e:6f:70:81:92:a3:b4:c5' % (fingerprint,))
+    return fingerprint.lower()
+
+
+def check_build_num(build_num):
+    if isinstance(build_num, bool) or not isinstance(build_num, int) or build_num < 1:
+        raise CircleCIError('build_num must be a positive integer, got %r' % (build_num,))
+    return build_num
+
+
+def check_build_filter(build_filter):
+    if build_filter is not None and build_filter not in BUILD_FILTERS:
+        raise CircleCIError('filter must be one of %s, got %r' % (', '.join(BUILD_FILTERS), build_filter))
+    return build_filter
+
+
+def check_paging(limit, offset):
+    """A list's limit (any positive number: paging is the client's business) and offset."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise CircleCIError('limit must be a positive integer, got %r' % (limit,))
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise CircleCIError('offset must be 0 or a positive integer, got %r' % (offset,))
+
+
+def mask_value(value):
+    """The masked form CircleCI shows for an environment variable value: xxxx + last 4 chars."""
+    return MASK_PREFIX + value[-4:]
