@@ -96,16 +96,22 @@ def request_token(headers, query: dict, bearer: bool) -> str | None:
 
 
 def create_app(token: str = "sim-token", project_token: str = "sim-project-token",
-               build_seconds: float = 2.0, clock=None) -> Flask:
+               build_seconds: float = 2.0, *, date: str | None = None, server_version: str | None = "cloud",
+               page_size: int = 20, compile_seconds: float = 1.0, clock=None) -> Flask:
     """Create the simulator Flask app (state lives in ``app.config['SIM_STATE']``).
 
+    ``date``: the simulated day (YYYY-MM-DD; default today): from 2027-02-01 the retired v1/v1.1
+    endpoints answer 410. ``server_version``: ``cloud`` or a CircleCI Server version (``4.7``
+    lacks ``pipeline/run``). ``page_size``: items per page of every v2 list.
+    ``compile_seconds``: how long a new pipeline's workflow list stays empty.
     ``clock``: the monotonic clock builds and workflows progress by (tests pass a fake one).
     """
     app = Flask("circleci_simulator")
     app.config["PROPAGATE_EXCEPTIONS"] = True
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
-    state = SimState(build_seconds, clock=clock or time.monotonic)
+    state = SimState(build_seconds, clock=clock or time.monotonic, date=date, server_version=server_version,
+                     page_size=page_size, compile_seconds=compile_seconds)
     app.config["SIM_STATE"] = state
     tokens = {token: "user", project_token: "project"}
     client_router = Router(CLIENT_ROUTES)

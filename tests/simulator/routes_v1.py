@@ -407,6 +407,18 @@ def post_retry(call):
     return 200, ser_build(call.state, proj, build, call.base), deprecation_headers()
 
 
+def post_ssh(call):
+    """Rebuild with SSH: a new build like a retry, ``ssh_enabled: true``."""
+    proj = project_of(call)
+    check_retired(call)
+    old = build_of(proj, call.params["build_num"])
+    opts = {"revision": old["vcs_revision"], "tag": old["vcs_tag"], "parallel": old["parallel"],
+            "build_parameters": old["build_parameters"]}
+    build = new_build(call.state, proj, old["branch"], opts, why="retry", retry_of=old["build_num"],
+                      artifacts=list(old["artifacts"]) or None, ssh_enabled=True)
+    return 200, ser_build(call.state, proj, build, call.base), deprecation_headers()
+
+
 def post_cancel(call):
     proj = project_of(call)
     build = build_of(proj, call.params["build_num"])
@@ -592,7 +604,12 @@ TOP_ROUTES = (
     ("POST", "/user/heroku-key", post_heroku_key),
 )
 
-# (method, path under the project, handler)
+def cloud_only(state) -> bool:
+    """Retry and rebuild-with-SSH never existed on CircleCI Server."""
+    return state.is_cloud
+
+
+# (method, path under the project, handler[, when])
 PROJECT_ROUTES = (
     ("GET", "", get_builds),
     ("POST", "", post_trigger),
@@ -602,7 +619,8 @@ PROJECT_ROUTES = (
     ("GET", "/{build_num:int}", get_build),
     ("GET", "/{build_num:int}/artifacts", get_build_artifacts),
     ("GET", "/{build_num:int}/tests", get_build_tests),
-    ("POST", "/{build_num:int}/retry", post_retry),
+    ("POST", "/{build_num:int}/retry", post_retry, cloud_only),
+    ("POST", "/{build_num:int}/ssh", post_ssh, cloud_only),
     ("POST", "/{build_num:int}/cancel", post_cancel),
     ("GET", "/latest/artifacts", get_latest_artifacts),
     ("GET", "/envvar", get_envvars),
@@ -630,9 +648,9 @@ def _table() -> list[Route]:
     for method, path, handler in TOP_ROUTES:
         routes.append(Route(method, "/api/v1.1" + path, handler, api="v1.1"))
         routes.append(Route(method, "/api/v1" + path, handler, api="v1"))
-    for method, path, handler in PROJECT_ROUTES:
-        routes.append(Route(method, V11_PROJECT + path, handler, api="v1.1"))
-        routes.append(Route(method, V1_PROJECT + path, handler, api="v1"))
+    for method, path, handler, *when in PROJECT_ROUTES:
+        routes.append(Route(method, V11_PROJECT + path, handler, api="v1.1", when=when[0] if when else None))
+        routes.append(Route(method, V1_PROJECT + path, handler, api="v1", when=when[0] if when else None))
     routes.append(Route("GET", "/_sim/artifacts/{vcs}/{username}/{reponame}/{build_num:int}/{path:path}",
                         get_artifact_download, api="artifacts", auth=False))
     return routes

@@ -26,6 +26,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from app import create_app  # noqa: E402  pylint: disable=wrong-import-position
+from state import check_date, check_server_version  # noqa: E402  pylint: disable=wrong-import-position
 
 
 class _NoDrainSelector:
@@ -78,13 +79,29 @@ class QuietRequestHandler(KeepAliveRequestHandler):
         return None
 
 
+def _date_arg(value: str) -> str:
+    try:
+        return check_date(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _server_version_arg(value: str) -> str:
+    try:
+        return check_server_version(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def start_server(host: str = "127.0.0.1", port: int = 0, token: str = "sim-token",
-                 project_token: str = "sim-project-token", build_seconds: float = 2.0, verbose: bool = False):
+                 project_token: str = "sim-project-token", build_seconds: float = 2.0, verbose: bool = False,
+                 **options):
     """Create and start a threaded server in a daemon thread; returns (server, base_url, thread).
 
-    Stop it with ``server.shutdown()``. Useful for in-process tests.
+    ``options`` go to ``create_app`` (``date``, ``server_version``, ``page_size``,
+    ``compile_seconds``). Stop it with ``server.shutdown()``. Useful for in-process tests.
     """
-    app = create_app(token=token, project_token=project_token, build_seconds=build_seconds)
+    app = create_app(token=token, project_token=project_token, build_seconds=build_seconds, **options)
     handler = KeepAliveRequestHandler if verbose else QuietRequestHandler
     server = make_server(host, port, app, threaded=True, request_handler=handler)
     server.daemon_threads = True
@@ -97,18 +114,31 @@ def start_server(host: str = "127.0.0.1", port: int = 0, token: str = "sim-token
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="CircleCI API v1/v1.1 simulator")
+    parser = argparse.ArgumentParser(description="CircleCI API v1/v1.1/v2 simulator")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--token", default="sim-token", help="user API token")
     parser.add_argument("--project-token", default="sim-project-token",
                         help="project-scoped API token (cannot create github-user-key checkout keys)")
     parser.add_argument("--build-seconds", type=float, default=2.0, help="duration of triggered builds")
+    parser.add_argument("--compile-seconds", type=float, default=1.0,
+                        help="how long a new v2 pipeline's workflow list stays empty")
+    parser.add_argument("--date", type=_date_arg, default=None,
+                        help="the simulated day, YYYY-MM-DD (default: today); from 2027-02-01 the retired "
+                             "v1/v1.1 trigger, retry and ssh endpoints answer 410 Gone")
+    parser.add_argument("--server-version", type=_server_version_arg, default="cloud",
+                        help='"cloud" (default) or a CircleCI Server version such as 4.7 (no pipeline/run '
+                             "before 4.8; no v1.1 retry/ssh on any Server)")
+    parser.add_argument("--page-size", type=int, default=20, help="items per page of every v2 list")
     parser.add_argument("--verbose", action="store_true", help="write an access log to stderr")
     args = parser.parse_args(argv)
+    if args.page_size < 1:
+        parser.error("--page-size must be >= 1")
 
     server, base, thread = start_server(args.host, args.port, args.token, args.project_token,
-                                        args.build_seconds, args.verbose)
+                                        args.build_seconds, args.verbose, date=args.date,
+                                        server_version=args.server_version, page_size=args.page_size,
+                                        compile_seconds=args.compile_seconds)
     stop = threading.Event()
 
     def _stop(_signum, _frame):

@@ -14,17 +14,66 @@ from __future__ import annotations
 import copy
 import datetime
 import itertools
+import re
 import threading
 import time
 
 import data
 
 SUNSET_DATE = "2027-02-01"
-DEFAULT_CONFIG = {"build_seconds": 2.0, "retired": False, "checkout_key_algorithm": "ed25519"}
+DAY_BEFORE_SUNSET = "2027-01-31"
+CLOUD = "cloud"
+CONFIG_KEYS = ("build_seconds", "retired", "checkout_key_algorithm", "date", "server_version", "page_size",
+               "compile_seconds")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
 
 
 def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
+
+
+def today() -> str:
+    """Today's real date (UTC), YYYY-MM-DD."""
+    return utcnow().date().isoformat()
+
+
+def check_date(value) -> str:
+    """A YYYY-MM-DD date string, or ValueError."""
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        raise ValueError("date must be a YYYY-MM-DD string")
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("date must be a valid YYYY-MM-DD date") from None
+    return value
+
+
+def check_server_version(value) -> str:
+    """``cloud`` (also for None) or a CircleCI Server version such as ``4.7``, or ValueError."""
+    if value is None or value == CLOUD:
+        return CLOUD
+    if not isinstance(value, str) or not _VERSION_RE.match(value):
+        raise ValueError('server_version must be "cloud" or a version string such as "4.7"')
+    return value
+
+
+def check_page_size(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("page_size must be an integer >= 1")
+    return value
+
+
+def check_seconds(value, name: str) -> float:
+    if isinstance(value, bool):
+        raise ValueError("%s must be a number" % name)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("%s must be a number" % name) from None
+    if seconds < 0:
+        raise ValueError("%s must be >= 0" % name)
+    return seconds
 
 
 def build_phase(build: dict, now: float) -> dict:
@@ -57,10 +106,16 @@ def build_phase(build: dict, now: float) -> dict:
 class SimState:
     """The simulator's state. Hold ``lock`` while reading or changing anything."""
 
-    def __init__(self, build_seconds: float = 2.0, clock=time.monotonic):
+    def __init__(self, build_seconds: float = 2.0, clock=time.monotonic, date: str | None = None,
+                 server_version: str | None = CLOUD, page_size: int = 20, compile_seconds: float = 1.0):
         self.lock = threading.RLock()
         self.clock = clock
-        self.default_build_seconds = float(build_seconds)
+        # What POST /_sim/reset goes back to (the command line's choices).
+        self.defaults = {
+            "build_seconds": check_seconds(build_seconds, "build_seconds"), "checkout_key_algorithm": "ed25519",
+            "date": None if date is None else check_date(date), "server_version": check_server_version(server_version),
+            "page_size": check_page_size(page_size), "compile_seconds": check_seconds(compile_seconds, "compile_seconds"),
+        }
         self.reset()
 
     def now(self) -> float:
@@ -70,7 +125,7 @@ class SimState:
     # ------------------------------------------------------------------ seed
     def reset(self) -> None:
         with self.lock:
-            self.config = dict(DEFAULT_CONFIG, build_seconds=self.default_build_seconds)
+            self.config = dict(self.defaults, date=self.defaults["date"] or today())
             self.requests: list[dict] = []
             self.faults: list[dict] = []
             self.next_outcomes: list[dict] = []
@@ -165,30 +220,60 @@ class SimState:
     # ------------------------------------------------------------------ switches
     @property
     def retired(self) -> bool:
-        """Whether the ten v1/v1.1 trigger/retry/ssh endpoints answer 410."""
-        return bool(self.config.get("retired"))
+        """Whether the ten v1/v1.1 trigger/retry/ssh endpoints answer 410: the date is on or after 2027-02-01."""
+        return self.config["date"] >= SUNSET_DATE
+
+    @property
+    def is_cloud(self) -> bool:
+        return self.config["server_version"] == CLOUD
+
+    def server_at_least(self, major: int, minor: int) -> bool:
+        """Cloud, or a CircleCI Server of at least that version."""
+        if self.is_cloud:
+            return True
+        parts = [int(p) for p in self.config["server_version"].split(".")]
+        return (parts[0], parts[1]) >= (major, minor)
 
     def public_config(self) -> dict:
-        """The config as ``GET /_sim/config`` shows it."""
-        return dict(self.config)
+        """The config as ``GET /_sim/config`` shows it (``retired`` derived from ``date``)."""
+        return {"build_seconds": self.config["build_seconds"], "retired": self.retired,
+                "checkout_key_algorithm": self.config["checkout_key_algorithm"], "date": self.config["date"],
+                "server_version": self.config["server_version"], "page_size": self.config["page_size"],
+                "compile_seconds": self.config["compile_seconds"]}
 
     def update_config(self, body: dict) -> None:
-        """Apply a partial ``POST /_sim/config`` body; ValueError (nothing changed) when it is invalid."""
-        unknown = set(body) - set(DEFAULT_CONFIG)
+        """Apply a partial ``POST /_sim/config`` body; ValueError (nothing changed) when it is invalid.
+
+        ``date`` is applied before ``retired``. ``retired: true`` moves a date before the
+        sunset to 2027-02-01; ``retired: false`` moves a date on or after it back to the start
+        date (``--date`` or today) when that is before the sunset, else to 2027-01-31.
+        """
+        unknown = set(body) - set(CONFIG_KEYS)
         if unknown:
             raise ValueError("unknown config keys: " + ", ".join(sorted(unknown)))
         new = dict(self.config)
         if "build_seconds" in body:
-            try:
-                new["build_seconds"] = float(body["build_seconds"])
-            except (TypeError, ValueError):
-                raise ValueError("build_seconds must be a number") from None
-        if "retired" in body:
-            new["retired"] = bool(body["retired"])
+            new["build_seconds"] = check_seconds(body["build_seconds"], "build_seconds")
+        if "compile_seconds" in body:
+            new["compile_seconds"] = check_seconds(body["compile_seconds"], "compile_seconds")
         if "checkout_key_algorithm" in body:
             if body["checkout_key_algorithm"] not in ("ed25519", "rsa"):
                 raise ValueError("checkout_key_algorithm must be ed25519 or rsa")
             new["checkout_key_algorithm"] = body["checkout_key_algorithm"]
+        if "server_version" in body:
+            new["server_version"] = check_server_version(body["server_version"])
+        if "page_size" in body:
+            new["page_size"] = check_page_size(body["page_size"])
+        if "date" in body:
+            new["date"] = check_date(body["date"])
+        if "retired" in body:
+            if not isinstance(body["retired"], bool):
+                raise ValueError("retired must be true or false")
+            if body["retired"] and new["date"] < SUNSET_DATE:
+                new["date"] = SUNSET_DATE
+            elif not body["retired"] and new["date"] >= SUNSET_DATE:
+                start = self.defaults["date"] or today()
+                new["date"] = start if start < SUNSET_DATE else DAY_BEFORE_SUNSET
         self.config = new
 
     # ------------------------------------------------------------------ dump
@@ -206,5 +291,5 @@ class SimState:
                 "builds": [dict({k: v for k, v in b.items() if k not in hidden}, num=b["build_num"],
                                 queued_at=data.iso(b["queued_wall"]), **self.phase(b)) for b in proj["builds"]],
             })
-        return {"config": dict(self.config), "user": self.user, "projects": projects, "faults": self.faults,
+        return {"config": self.public_config(), "user": self.user, "projects": projects, "faults": self.faults,
                 "next_outcomes": self.next_outcomes, "request_count": len(self.requests)}

@@ -48,6 +48,27 @@ def test_cli_first_line_and_sigterm():
         assert proc.wait(10) == 0
 
 
+def test_cli_switches():
+    proc = subprocess.Popen([sys.executable, SIM_DIR + "/server.py", "--port", "0", "--date", "2027-02-01",
+                             "--server-version", "4.7", "--page-size", "2", "--compile-seconds", "0"],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        base = proc.stdout.readline().strip()
+        config = requests.get(base.replace("/api/v1.1", "/_sim/config"), timeout=5).json()
+        assert (config["date"], config["retired"], config["server_version"], config["page_size"]) == (
+            "2027-02-01", True, "4.7", 2)
+        assert config["compile_seconds"] == 0
+        resp = requests.post(base + "/project/github/acme/app/tree/main", json={},
+                             headers={"Circle-Token": "sim-token", "Accept": "application/json"}, timeout=5)
+        assert resp.status_code == 410
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+    bad = subprocess.run([sys.executable, SIM_DIR + "/server.py", "--date", "01/02/2027"], capture_output=True,
+                         text=True, check=False)
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
 def test_auth_missing_and_wrong_token(sim):
     for token in (None, "wrong"):
         resp = sim.call("GET", "/me", token=token)
@@ -424,7 +445,9 @@ def test_reset_restores_seed(sim):
     assert len(sim.call("GET", APP + "/envvar").json()) == 2
     assert len(sim.call("GET", APP).json()) == 6
     assert sim.control("GET", "/config").json() == {"build_seconds": 0.4, "retired": False,
-                                                    "checkout_key_algorithm": "ed25519"}
+                                                    "checkout_key_algorithm": "ed25519", "date": "2026-06-01",
+                                                    "server_version": "cloud", "page_size": 20,
+                                                    "compile_seconds": 0.2}
     assert sim.control("GET", "/faults").json() == []
 
 
