@@ -11,6 +11,8 @@ class ModuleDocFragment(object):
 
     # Connection options shared by every module and lookup.
     DOCUMENTATION = r'''
+requirements:
+  - requests (Python library) on the host that runs the module (usually localhost), or on the controller for lookups
 options:
   api_token:
     description:
@@ -57,7 +59,7 @@ options:
         honours C(Retry-After).
       - GET and DELETE are retried on all of these; a POST or PUT only when CircleCI cannot
         have acted on it (429, 503 with C(Retry-After), connection refused). A write whose outcome is
-        unknown is never repeated: the task fails and says so (C(outcome_unknown)).
+        unknown is never repeated; the task fails and says so (C(outcome_unknown)).
       - A C(Retry-After) longer than the time left for the call fails at once and says when CircleCI
         takes requests again.
     type: int

@@ -54,12 +54,13 @@ class CircleCILookupBase(LookupBase):
 
     def check_keywords(self, kwargs):
         """A misspelt keyword (patern=...) is an error, never silently dropped."""
-        known = self.option_definitions()
+        known = [name for name in self.option_definitions() if not name.startswith('_')]
         unknown = sorted(k for k in kwargs if k not in known)
         if unknown:
             raise AnsibleLookupError(
                 'lookup %s: unknown option%s %s; the options are: %s' % (
-                    self._load_name, 's' if len(unknown) > 1 else '', ', '.join(unknown), ', '.join(sorted(known))))
+                    getattr(self, 'ansible_name', None) or self._load_name, 's' if len(unknown) > 1 else '',
+                    ', '.join(unknown), ', '.join(sorted(known))))
 
     def run(self, terms, variables=None, **kwargs):
         self.check_keywords(kwargs)

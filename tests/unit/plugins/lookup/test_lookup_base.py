@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What every lookup shares: unknown keywords refused, the error's cause kept, the v1-only rule."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+import responses
+
+from ansible.errors import AnsibleLookupError
+
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+
+from .conftest import API
+
+
+def test_a_misspelt_keyword_is_an_error_not_silently_dropped(api, run_lookup):
+    with pytest.raises(AnsibleLookupError) as info:
+        run_lookup('circleci_builds', ['acme/app'], limt=5)
+    assert str(info.value).startswith('lookup ciops.circleci.circleci_builds: unknown option limt; the options are: ')
+    assert 'limit' in str(info.value)
+    assert len(api.calls) == 0
+
+
+def test_the_cause_is_chained_with_its_status(api, run_lookup):
+    api.add(responses.GET, API + '/project/github/acme/nope', status=404, json={'message': 'Project not found'})
+    with pytest.raises(AnsibleLookupError) as info:
+        run_lookup('circleci_builds', ['acme/nope'])
+    cause = info.value.orig_exc
+    assert isinstance(cause, CircleCIError) and cause.status == 404
+
+
+def test_circleci_slugs_are_refused_by_the_v1_lookups_before_any_request(api, run_lookup):
+    slug = 'circleci/5d7f0c1e-1111-4a2b-8c3d-0123456789ab/9a3c0c1e-2222-4a2b-8c3d-0123456789ab'
+    with pytest.raises(AnsibleLookupError, match='circleci_builds needs CircleCI API v1.1'):
+        run_lookup('circleci_builds', [slug])
+    assert len(api.calls) == 0
+
+
+def test_host_root_and_empty_api_url(api, run_lookup):
+    api.add(responses.GET, 'https://circleci.example/api/v1.1/recent-builds', json=[])
+    assert run_lookup('circleci_builds', ['recent'], api_url='https://circleci.example') == []
+    with pytest.raises(AnsibleLookupError, match='^api_url is empty'):
+        run_lookup('circleci_builds', ['recent'], api_url='   ')

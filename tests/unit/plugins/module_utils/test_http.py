@@ -1,0 +1,406 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The hardened client: connection normalisation, the token check, one deadline per call,
+answers of the wrong shape, writes whose outcome is unknown, and secrets in every encoding."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import socket
+import threading
+
+import pytest
+import responses
+
+from ansible_collections.ciops.circleci.plugins.module_utils import _http
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError, scrub
+from ansible_collections.ciops.circleci.plugins.module_utils._http import CircleCIClient, normalize_api_url
+
+HOST = 'https://circleci.example'
+V1 = HOST + '/api/v1.1'
+V2 = HOST + '/api/v2'
+TOKEN = 'tok-7f3a9c2e5b1d'
+
+
+class FakeTime(object):
+    """A clock that only moves when the client sleeps (or by `tick` per reading)."""
+
+    def __init__(self, tick=0.0):
+        self.now = 1000.0
+        self.tick = tick
+        self.sleeps = []
+
+    def clock(self):
+        self.now += self.tick
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def http():
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+
+
+def make(fake=None, **kwargs):
+    fake = fake or FakeTime()
+    options = dict(api_url=HOST, retries=3, timeout=5, sleep=fake.sleep, clock=fake.clock)
+    options.update(kwargs)
+    return CircleCIClient(TOKEN, **options)
+
+
+# -- connection ------------------------------------------------------------------
+
+@pytest.mark.parametrize('given,root,form', [
+    (None, 'https://circleci.com', 'v1.1'),
+    ('https://circleci.com', 'https://circleci.com', 'v1.1'),
+    ('https://circleci.com/', 'https://circleci.com', 'v1.1'),
+    (' https://circleci.com/api/v1.1/ ', 'https://circleci.com', 'v1.1'),
+    ('https://circleci.com/api/v2', 'https://circleci.com', 'v1.1'),
+    ('https://circleci.com/api', 'https://circleci.com', 'v1.1'),
+    ('https://circleci.example.com/api/v1', 'https://circleci.example.com', 'v1'),
+    ('http://127.0.0.1:8080', 'http://127.0.0.1:8080', 'v1.1'),
+    ('https://example.com/circleci/api/v1.1', 'https://example.com/circleci', 'v1.1'),
+])
+def test_api_url_is_the_host_root_and_old_forms_are_normalised(given, root, form):
+    assert normalize_api_url(given) == (root, form)
+
+
+@pytest.mark.parametrize('given', ['', '   ', 42])
+def test_empty_api_url_is_an_error_never_circleci_com(given):
+    with pytest.raises(CircleCIError, match='^api_url is empty: set it to the CircleCI host'):
+        normalize_api_url(given)
+
+
+@pytest.mark.parametrize('given', ['ftp://x', 'circleci.com', 'https://x/api?circle-token=abc', 'https://u:p@x', 'https://'])
+def test_api_url_that_is_not_a_host_is_refused(given):
+    with pytest.raises(CircleCIError, match='api_url must be an http\\(s\\) URL of the CircleCI host'):
+        normalize_api_url(given)
+
+
+def test_both_api_families_go_to_one_host(http):
+    client = make()
+    http.add(responses.GET, V1 + '/me', json={'login': 'a'})
+    http.add(responses.GET, V2 + '/me', json={'login': 'a'})
+    client.get('/me')
+    client.get('/me', api='v2')
+    assert [c.request.url for c in http.calls] == [V1 + '/me', V2 + '/me']
+    assert client.base_url == V1
+
+
+def test_token_is_stripped_and_sent_only_in_the_header(http):
+    client = CircleCIClient('  %s\n' % TOKEN, api_url=HOST)
+    http.add(responses.GET, V1 + '/me', json={})
+    client.get('/me')
+    request = http.calls[0].request
+    assert request.headers['Circle-Token'] == TOKEN
+    assert TOKEN not in request.url
+
+
+@pytest.mark.parametrize('token', ['ZQ81tokA\nZQ81tokB', 'ZQ81tokA\rZQ81tokB', 'ZQ81tokA\x00ZQ81tokB', 'ZQ81tokA\tZQ81tokB'])
+def test_token_with_a_control_character_inside_is_refused_without_quoting_it(token):
+    with pytest.raises(CircleCIError) as info:
+        CircleCIClient(token, api_url=HOST)
+    assert 'api_token contains a line break or another control character' in str(info.value)
+    assert 'Could not reach' not in str(info.value)
+    assert 'ZQ81' not in str(info.value)
+
+
+@pytest.mark.parametrize('token', [None, '', '  \n'])
+def test_missing_token_is_refused(token):
+    with pytest.raises(CircleCIError, match='^api_token is required'):
+        CircleCIClient(token, api_url=HOST)
+
+
+# -- shapes ----------------------------------------------------------------------
+
+@pytest.mark.parametrize('body,expect,message', [
+    ('', 'object', 'CircleCI answered 200 with an empty body for GET /x where a JSON object was expected'),
+    ('"text"', 'object', 'CircleCI answered 200 for GET /x with a JSON string where a JSON object was expected'),
+    ('[1]', 'object', 'CircleCI answered 200 for GET /x with a JSON list where a JSON object was expected'),
+    ('null', 'object', 'CircleCI answered 200 for GET /x with JSON null where a JSON object was expected'),
+    ('{}', 'list', 'CircleCI answered 200 for GET /x with a JSON object where a JSON list was expected'),
+    ('{"items": {}}', 'page', 'with a JSON object where a page of items'),
+    ('{"items": [], "next_page_token": 3}', 'page', 'with a JSON object where a page of items'),
+    ('{not json', 'object', 'CircleCI answered 200 for GET /x with a body that is not JSON: {not json'),
+])
+def test_answers_of_the_wrong_shape_are_one_clear_error(http, body, expect, message):
+    http.add(responses.GET, V1 + '/x', body=body)
+    with pytest.raises(CircleCIError) as info:
+        make().get('/x', expect=expect)
+    assert message in str(info.value)
+    assert info.value.status == 200
+
+
+def test_writes_without_expectation_accept_an_empty_body(http):
+    http.add(responses.POST, V1 + '/x', body='')
+    assert make().post('/x', {'a': 1}) is None
+
+
+# -- errors ----------------------------------------------------------------------
+
+HTML_404 = '<html><head><title>404 Not Found</title></head><body>nope</body></html>'
+
+
+@pytest.mark.parametrize('kwargs', [dict(absent_ok=True), dict(missing_item_ok=True), {}])
+def test_html_404_is_a_wrong_url_never_an_absent_item(http, kwargs):
+    http.add(responses.GET, V1 + '/project/github/acme/app/envvar/X', status=404, body=HTML_404, content_type='text/html')
+    with pytest.raises(CircleCIError) as info:
+        make().get('/project/github/acme/app/envvar/X', **kwargs)
+    assert str(info.value) == (
+        'CircleCI answered 404 Not Found (an HTML page, not the API) for GET /project/github/acme/app/envvar/X: '
+        'no such API endpoint: check api_url (the CircleCI host, e.g. https://circleci.com)')
+    assert not info.value.not_found
+
+
+def test_json_404_about_an_item_is_absent_but_about_the_project_fails(http):
+    http.add(responses.GET, V1 + '/a', status=404, json={'message': 'env var not found'})
+    http.add(responses.GET, V1 + '/b', status=404, json={'message': 'Project not found'})
+    client = make()
+    assert client.get('/a', missing_item_ok=True) is None
+    with pytest.raises(CircleCIError) as info:
+        client.get('/b', missing_item_ok=True)
+    assert info.value.project_missing
+
+
+def test_status_is_named_once(http):
+    http.add(responses.GET, V1 + '/x', status=502, body='<html><title>502 Bad Gateway</title></html>')
+    with pytest.raises(CircleCIError) as info:
+        make(retries=0).get('/x')
+    assert str(info.value).startswith('CircleCI answered 502 Bad Gateway (an HTML page, not the API) for GET /x')
+
+
+def test_410_hint_only_for_the_retired_endpoints(http):
+    http.add(responses.POST, V1 + '/project/github/acme/app/12/retry', status=410, json={'message': 'Gone'})
+    http.add(responses.GET, V1 + '/project/github/acme/app/envvar', status=410, json={'message': 'Gone'})
+    http.add(responses.POST, V2 + '/project/gh/acme/app/pipeline', status=410, json={'message': 'Gone'})
+    client = make()
+    with pytest.raises(CircleCIError, match='retired this API v1.1 endpoint on 2027-02-01'):
+        client.post('/project/github/acme/app/12/retry')
+    for call in (lambda: client.get('/project/github/acme/app/envvar'),
+                 lambda: client.post('/project/gh/acme/app/pipeline', api='v2')):
+        with pytest.raises(CircleCIError) as info:
+            call()
+        assert 'retired' not in str(info.value)
+        assert str(info.value).endswith(': CircleCI no longer serves this endpoint')
+
+
+def test_v2_errors_name_the_v2_path(http):
+    http.add(responses.GET, V2 + '/project/gh/acme/nope', status=404, json={'message': 'Project not found'})
+    with pytest.raises(CircleCIError) as info:
+        make().get('/project/gh/acme/nope', api='v2')
+    assert str(info.value).startswith('CircleCI answered 404 Project not found for GET /api/v2/project/gh/acme/nope: check the project')
+    assert info.value.result() == {'status': 404, 'request': 'GET /api/v2/project/gh/acme/nope',
+                                   'api_message': 'Project not found'}
+
+
+# -- deadline ----------------------------------------------------------------------
+
+def test_a_permanent_429_ends_within_the_deadline(http):
+    fake = FakeTime()
+    client = make(fake, retries=5, timeout=1)
+    http.add(responses.GET, V1 + '/x', status=429, headers={'Retry-After': '5'}, json={'message': 'slow down'})
+    with pytest.raises(CircleCIError) as info:
+        client.get('/x')
+    # timeout x (retries + 1) + backoff = 6 + 15.5 s: four waits of 5 s fit, the fifth does not.
+    assert client.deadline_seconds == 21.5
+    assert len(fake.sleeps) == 4 and all(5 <= s <= 5.1 for s in fake.sleeps)
+    assert 'asks to wait 5 s (Retry-After), longer than this call may take (22 s' in str(info.value)
+    assert 'CircleCI takes requests again after' in str(info.value)
+    assert len(http.calls) == 5
+
+
+def test_a_retry_after_longer_than_the_deadline_fails_at_once(http):
+    fake = FakeTime()
+    http.add(responses.POST, V1 + '/x', status=429, headers={'Retry-After': '100'}, json={})
+    with pytest.raises(CircleCIError) as info:
+        make(fake).post('/x', {})
+    assert fake.sleeps == []
+    assert len(http.calls) == 1
+    assert 'asks to wait 100 s (Retry-After)' in str(info.value)
+    assert info.value.status == 429
+
+
+def test_without_retry_after_a_permanent_503_gives_up_after_the_retries(http):
+    fake = FakeTime()
+    for dummy in range(4):
+        http.add(responses.GET, V1 + '/x', status=503, json={'message': 'down'})
+    with pytest.raises(CircleCIError, match=r'^CircleCI answered 503 down for GET /x: .*\(after 3 retries\)$'):
+        make(fake).get('/x')
+    assert len(fake.sleeps) == 3
+
+
+class OneShotServer(object):
+    """A loopback TCP server that answers each connection with `behaviour(conn, request_bytes)`."""
+
+    def __init__(self, behaviour):
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.requests = []
+        self.behaviour = behaviour
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, dummy = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            conn.settimeout(5)
+            data = b''
+            while b'\r\n\r\n' not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            self.requests.append(data.split(b'\r\n', 1)[0].decode())
+            try:
+                self.behaviour(conn, self.stop)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def close(self):
+        self.stop.set()
+        self.sock.close()
+        self.thread.join(5)
+
+
+def _trickle(conn, stop):
+    conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{')
+    while not stop.wait(0.01):
+        conn.sendall(b' ')
+
+
+def _close_without_answer(conn, stop):
+    conn.close()
+
+
+def test_a_trickled_body_cannot_outlast_the_deadline():
+    server = OneShotServer(_trickle)
+    fake = FakeTime(tick=0.25)  # every reading of the clock is a quarter second later
+    try:
+        client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=0, timeout=2,
+                                sleep=fake.sleep, clock=fake.clock)
+        with pytest.raises(CircleCIError) as info:
+            client.get('/me')
+    finally:
+        server.close()
+    assert str(info.value) == ('Could not reach CircleCI for GET /me at http://127.0.0.1:%d: '
+                               'the answer did not arrive in full within the deadline' % server.port)
+
+
+def test_a_write_whose_answer_never_came_is_not_repeated_and_says_so():
+    server = OneShotServer(_close_without_answer)
+    try:
+        client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=3, timeout=5,
+                                sleep=lambda s: None)
+        with pytest.raises(CircleCIError) as info:
+            client.post('/project/github/acme/app/tree/main', {'revision': 'abc'})
+    finally:
+        server.close()
+    message = str(info.value)
+    assert message.startswith('CircleCI may have acted on POST /project/github/acme/app/tree/main: the request was sent, then ')
+    assert message.endswith('; check in CircleCI before running it again')
+    assert 'Could not reach' not in message
+    assert info.value.outcome_unknown and info.value.result()['outcome_unknown'] is True
+    assert server.requests == ['POST /api/v1.1/project/github/acme/app/tree/main HTTP/1.1']
+
+
+def test_a_read_that_failed_is_retried(monkeypatch):
+    server = OneShotServer(_close_without_answer)
+    try:
+        client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=2, timeout=5,
+                                sleep=lambda s: None)
+        with pytest.raises(CircleCIError, match=r'^Could not reach CircleCI for GET /me at .*\(after 2 retries\)$'):
+            client.get('/me')
+    finally:
+        server.close()
+    assert len(server.requests) == 3
+
+
+def test_a_write_that_never_reached_the_server_is_retried():
+    probe = socket.socket()
+    probe.bind(('127.0.0.1', 0))
+    port = probe.getsockname()[1]
+    probe.close()  # nothing listens there: connection refused
+    sleeps = []
+    client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % port, retries=2, timeout=2, sleep=sleeps.append)
+    with pytest.raises(CircleCIError) as info:
+        client.post('/x', {})
+    assert str(info.value).startswith('Could not reach CircleCI for POST /x at http://127.0.0.1:%d: Connection refused' % port)
+    assert not info.value.outcome_unknown
+    assert len(sleeps) == 2
+
+
+# -- secrets ------------------------------------------------------------------------
+
+KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END OPENSSH PRIVATE KEY-----\n'
+
+
+@pytest.mark.parametrize('secret', [KEY, 'p"w\\d-with-quote', u'gr\u00fc\u00dfe-aus-k\u00f6ln', 'plain-value-1234'])
+def test_a_400_that_echoes_the_body_never_shows_the_secret(http, secret):
+    body = {'hostname': 'h', 'private_key': secret}
+    echoed = json.dumps({'message': 'invalid request: %s' % json.dumps(body)})
+    http.add(responses.POST, V1 + '/x', status=400, body=echoed)
+    with pytest.raises(CircleCIError) as info:
+        make().post('/x', body)
+    text = str(info.value) + json.dumps(info.value.result())
+    for form in (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]):
+        assert form not in text
+    assert '********' in text
+
+
+def test_an_echoed_token_is_scrubbed(http):
+    http.add(responses.GET, V2 + '/me', status=401,
+             json={'message': 'Invalid header Circle-Token: %s' % TOKEN})
+    with pytest.raises(CircleCIError) as info:
+        make().get('/me', api='v2')
+    assert TOKEN not in str(info.value)
+    assert TOKEN not in info.value.server_message
+    assert 'Circle-Token: ********' in str(info.value)
+
+
+def test_a_one_character_secret_does_not_mangle_the_message():
+    assert scrub('reserved word "e" here', ['e']) == 'reserved word "********" here'
+    assert scrub('value: x', ['x']) == 'value: ********'
+    assert scrub('nothing', [None, 3, '']) == 'nothing'
+
+
+def test_the_scrubber_masks_url_encoded_and_line_by_line_forms():
+    secret = 'a b/c?d=e&f'
+    assert scrub('sent /v?x=a%20b%2Fc%3Fd%3De%26f', [secret]) == 'sent /v?x=********'
+    assert 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmU' not in scrub('line b3BlbnNzaC1rZXktdjEAAAAABG5vbmU echoed', [KEY])
+
+
+# -- threads ---------------------------------------------------------------------------
+
+def test_counters_and_warnings_are_safe_across_threads(http):
+    seen = []
+    client = make(warn=seen.append)
+    http.add(responses.GET, V1 + '/x', json={}, headers={'Sunset': 'Mon, 01 Feb 2027 00:00:00 GMT'})
+    threads = [threading.Thread(target=client.get, args=('/x',)) for dummy in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert client.request_count == 16
+    assert len(seen) == 1 and len(client.warnings) == 1
+
+
+def test_module_constants():
+    assert _http.DEFAULT_API_URL == 'https://circleci.com'
