@@ -76,8 +76,8 @@ EXAMPLES = r'''
 
 - name: Show its default branch
   ansible.builtin.debug:
-    msg: "{{ newsvc.project.vcs_url }} builds {{ newsvc.project.default_branch }}"
-  when: newsvc.project is not none
+    msg: "{{ newsvc.settings.vcs_url }} builds {{ newsvc.settings.default_branch }}"
+  when: newsvc.settings is not none
 
 - name: Follow every service repository
   ciops.circleci.circleci_project:
@@ -100,9 +100,15 @@ following:
   type: bool
   sample: true
 project:
+  description: The project's slug in its canonical form, as every module returns it.
+  returned: always
+  type: str
+  sample: github/acme/app
+settings:
   description:
     - The CircleCI project object (settings), as C(GET .../settings) returns it, with C(following)
       reflecting the state after the task.
+    - Before 1.0 this was returned as RV(project).
     - V(null) when CircleCI does not know the project (only possible in check mode or with O(state=unfollowed)).
     - Holds more keys than listed here (notification settings, C(feature_flags), C(branches), ...).
   returned: always
@@ -249,7 +255,8 @@ def ensure_project(module):
 
     now_following = state == 'followed'
     result['following'] = now_following
-    result['project'] = with_following(project, now_following) if project is not None else None
+    result['project'] = module.project_slug
+    result['settings'] = with_following(project, now_following) if project is not None else None
     if module._diff:
         slug = module.project_slug
         result['diff'] = dict(before=dict(project=slug, following=following),

@@ -297,13 +297,10 @@ def ensure(module):
         else:
             module.client.delete(key_path, dict(fingerprint=fingerprint, hostname=hostname))
 
-    return dict(
-        changed=action is not None,
-        project=module.project_slug,
-        ssh_key=ssh_key,
-        ssh_keys=after,
-        diff=dict(before=key_lines(existing), after=key_lines(after)),
-    )
+    result = dict(changed=action is not None, project=module.project_slug, ssh_key=ssh_key, ssh_keys=after)
+    if module._diff:
+        result['diff'] = dict(before=key_lines(existing), after=key_lines(after))
+    return result
 
 
 def main():

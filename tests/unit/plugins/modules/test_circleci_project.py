@@ -94,7 +94,8 @@ def test_followed_project_needs_one_get_and_returns_its_entry(api, run_module):
     result = run_module(mod, dict(username='acme', project='app'), diff=True)
     assert result['changed'] is False
     assert result['following'] is True
-    assert result['project'] == APP
+    assert result['settings'] == APP
+    assert result['project'] == 'github/acme/app'  # the slug, as in every module
     assert calls(api) == [('GET', '/projects')]
     assert result['diff'] == {'before': {'project': 'github/acme/app', 'following': True},
                               'after': {'project': 'github/acme/app', 'following': True}}
@@ -107,8 +108,8 @@ def test_follow_posts_then_reads_settings(api, run_module):
     result = run_module(mod, dict(username='acme', project='newsvc'), diff=True)
     assert result['changed'] is True
     assert result['following'] is True
-    assert result['project']['reponame'] == 'newsvc'
-    assert result['project']['following'] is True
+    assert result['settings']['reponame'] == 'newsvc'
+    assert result['settings']['following'] is True
     assert result['first_build'] is None
     assert calls(api) == [('GET', '/projects'), ('POST', '/project/github/acme/newsvc/follow'),
                           ('GET', '/project/github/acme/newsvc/settings')]
@@ -122,7 +123,7 @@ def test_follow_check_mode_reads_settings_but_posts_nothing(api, run_module):
     api.add(responses.GET, BASE + 'newsvc/settings', json=NEWSVC)
     result = run_module(mod, dict(username='acme', project='newsvc'), check_mode=True)
     assert result['changed'] is True
-    assert result['project']['following'] is True  # predicted
+    assert result['settings']['following'] is True  # predicted
     assert 'first_build' not in result
     assert calls(api) == [('GET', '/projects'), ('GET', '/project/github/acme/newsvc/settings')]
 
@@ -132,7 +133,7 @@ def test_follow_check_mode_unknown_project_gives_null(api, run_module):
     api.add(responses.GET, BASE + 'ghost/settings', status=404, json={'message': 'Project not found'})
     result = run_module(mod, dict(username='acme', project='ghost'), check_mode=True)
     assert result['changed'] is True
-    assert result['project'] is None
+    assert result['settings'] is None
 
 
 def test_follow_unknown_project_fails(api, run_module):
@@ -150,8 +151,8 @@ def test_unfollow_uses_the_entry_without_another_get(api, run_module):
     result = run_module(mod, dict(username='acme', project='lib', vcs_type='bitbucket', state='unfollowed'))
     assert result['changed'] is True
     assert result['following'] is False
-    assert result['project']['vcs_url'] == 'https://bitbucket.org/acme/lib'
-    assert result['project']['following'] is False
+    assert result['settings']['vcs_url'] == 'https://bitbucket.org/acme/lib'
+    assert result['settings']['following'] is False
     assert calls(api) == [('GET', '/projects'), ('POST', '/project/bitbucket/acme/lib/unfollow')]
 
 
@@ -159,7 +160,7 @@ def test_unfollow_check_mode_posts_nothing(api, run_module):
     api.add(responses.GET, PROJECTS, json=[APP])
     result = run_module(mod, dict(username='acme', project='app', state='unfollowed'), check_mode=True, diff=True)
     assert result['changed'] is True
-    assert result['project']['following'] is False
+    assert result['settings']['following'] is False
     assert calls(api) == [('GET', '/projects')]
     assert result['diff']['before']['following'] is True
     assert result['diff']['after']['following'] is False
@@ -170,7 +171,7 @@ def test_already_unfollowed_reads_settings_only(api, run_module):
     api.add(responses.GET, BASE + 'newsvc/settings', json=NEWSVC)
     result = run_module(mod, dict(username='acme', project='newsvc', state='unfollowed'))
     assert result['changed'] is False
-    assert result['project'] == NEWSVC
+    assert result['settings'] == NEWSVC
     assert [call[0] for call in calls(api)] == ['GET', 'GET']
 
 
@@ -179,7 +180,7 @@ def test_unfollowed_unknown_project_is_ok_and_null(api, run_module):
     api.add(responses.GET, BASE + 'ghost/settings', status=404, json={'message': 'Project not found'})
     result = run_module(mod, dict(username='acme', project='ghost', state='unfollowed'))
     assert result['changed'] is False
-    assert result['project'] is None
+    assert result['settings'] is None
     assert result['following'] is False
 
 

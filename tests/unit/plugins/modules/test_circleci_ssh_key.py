@@ -147,6 +147,14 @@ def test_second_run_sends_only_the_get(api, run_module, key):
     assert result['diff']['before'] == result['diff']['after'] == '%s %s\n' % (HOST, key['fingerprint'])
 
 
+def test_diff_only_under_diff_mode(api, run_module, key):
+    api.add(responses.GET, SETTINGS, json=settings(entry(HOST, key['fingerprint'], key['public_key'] + '\n')))
+    result = run_module(circleci_ssh_key, dict(username='acme', project='app', hostname=HOST,
+                                               private_key=key['text']))
+    assert result['changed'] is False
+    assert 'diff' not in result
+
+
 def test_server_fingerprint_in_other_case_or_with_prefix_still_matches(api, run_module, key):
     api.add(responses.GET, SETTINGS, json=settings(entry(HOST, 'MD5:' + key['fingerprint'].upper())))
     result = run_module(circleci_ssh_key, dict(username='acme', project='app', hostname=HOST,
