@@ -22,6 +22,9 @@ PAGE_SIZE = 100
 BUILD_FILTERS = ('completed', 'successful', 'failed', 'running')
 ENVVAR_NAME_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 FINGERPRINT_RE = re.compile(r'^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){15}$')
+# SHA-256 as ssh-keygen -l prints it: SHA256: and 43 base64 characters (no padding).
+SHA256_FINGERPRINT_RE = re.compile(r'^(?:SHA256:)?([A-Za-z0-9+/]{43})=?$', re.IGNORECASE)
+SHA256_PREFIX = 'SHA256:'
 MASK_PREFIX = 'xxxx'
 SUNSET_DATE = '2027-02-01'
 
@@ -70,6 +73,19 @@ def project_path(form, project, *segments):
     return '/' + '/'.join(quote_segment(p) for p in parts)
 
 
+def get_build(client, project, build_num):
+    """One build's detail; a build the project does not have fails as 'Build N not found in <slug>: ...',
+    the same words in modules and lookups. An unknown project fails with CircleCI's own message."""
+    try:
+        return client.get(project_path(client.v1_form, project, str(check_build_num(build_num))))
+    except CircleCIError as exc:
+        if exc.not_found and not exc.project_missing:
+            raise CircleCIError(
+                'Build %d not found in %s: %s' % (build_num, project.slug, exc),
+                status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
+        raise
+
+
 def paginate(client, path, params=None, limit=None, offset=0, page_size=PAGE_SIZE):
     """Offset paging: pages of page_size, stopping at the first short page or at limit.
 
@@ -100,12 +116,39 @@ def check_envvar_name(name):
     return name
 
 
-def check_fingerprint(fingerprint):
+def check_fingerprint(fingerprint, sha256=False):
+    """An MD5 fingerprint in lower case; with sha256=True also a SHA-256 one, as SHA256:<base64>.
+
+    Base64 is case-sensitive: a SHA-256 fingerprint keeps its case (only the prefix is normalised).
+    """
+    if sha256 and isinstance(fingerprint, str) and not FINGERPRINT_RE.match(fingerprint):
+        match = SHA256_FINGERPRINT_RE.match(fingerprint.strip())
+        if match:
+            return SHA256_PREFIX + match.group(1)
+        raise CircleCIError(
+            'Invalid fingerprint %r: expected an MD5 fingerprint of 16 colon-separated hex pairs, '
+            'e.g. 10:1e:4c:9a:23:7b:1f:2d:5e:6f:70:81:92:a3:b4:c5, or a SHA-256 one as ssh-keygen -l prints it, '
+            'SHA256: and 43 base64 characters' % (fingerprint,))
     if not isinstance(fingerprint, str) or not FINGERPRINT_RE.match(fingerprint):
         raise CircleCIError(
             'Invalid fingerprint %r: expected 16 colon-separated hex pairs, '
             'e.g. 10:1e:4c:9a:23:7b:1f:2d:5e:6f:70:81:92:a3:b4:c5' % (fingerprint,))
     return fingerprint.lower()
+
+
+def is_sha256_fingerprint(fingerprint):
+    """True for a fingerprint as check_fingerprint(..., sha256=True) returns a SHA-256 one."""
+    return isinstance(fingerprint, str) and fingerprint.startswith(SHA256_PREFIX)
+
+
+def same_fingerprint(shown, wanted):
+    """Whether a fingerprint CircleCI shows is the checked one: MD5 ignoring case, SHA-256 exactly
+    (with or without the SHA256: prefix and base64 padding)."""
+    shown = str(shown or '').strip()
+    if is_sha256_fingerprint(wanted):
+        match = SHA256_FINGERPRINT_RE.match(shown)
+        return bool(match) and SHA256_PREFIX + match.group(1) == wanted
+    return shown.lower() == wanted
 
 
 def check_build_num(build_num):

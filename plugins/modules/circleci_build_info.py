@@ -244,8 +244,7 @@ tests:
         message: "AssertionError: expected 302, got 200"
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
-from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num, get_build
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 
 # CircleCI's test "result" is a free string (spec defect 11): these words pass or skip,
@@ -294,15 +293,7 @@ def read_build(module):
     build_num = check_build_num(p['build_num'])
     client = module.client
     result = dict(changed=False, project=module.project_slug)
-    path = module.project_path(str(build_num))
-    try:
-        result['build'] = client.get(path)
-    except CircleCIError as exc:
-        if exc.not_found and not exc.project_missing:
-            raise CircleCIError(
-                'Build %d not found in %s: %s' % (build_num, module.project_slug, exc),
-                status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
-        raise
+    result['build'] = get_build(client, module.project, build_num)
     if p['artifacts']:
         result['artifacts'] = client.get_list(module.project_path(str(build_num), 'artifacts'))
     if p['tests']:

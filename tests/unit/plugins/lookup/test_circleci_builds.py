@@ -184,8 +184,11 @@ def test_unknown_project_is_a_clear_error(api, run_lookup):
 
 def test_unknown_build_is_a_clear_error(api, run_lookup):
     api.add(responses.GET, APP + '/999', status=404, json={'message': 'Build not found'})
-    with pytest.raises(AnsibleError, match='404 Build not found for GET /project/github/acme/app/999'):
+    with pytest.raises(AnsibleError) as info:
         run_lookup('circleci_builds', ['acme/app'], build_num=999)
+    # The same words as circleci_build_info's.
+    assert str(info.value) == ('Build 999 not found in github/acme/app: CircleCI answered 404 Build not found for '
+                               'GET /project/github/acme/app/999: check build_num: the project has no such build')
 
 
 def test_bad_token_is_a_clear_error_without_the_token(api, run_lookup):
