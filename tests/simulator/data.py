@@ -169,11 +169,43 @@ USER_SEED = {
     "organization_prefs": {},
 }
 
-# (vcs_type, username, reponame, followed, default_branch)
+# ---------------------------------------------------------------- organizations and projects
+# Fixed UUIDs (documented in README.md): API v2 shows them as ids; circleci/ slugs are made of them.
+USER_ID = "6f1c2d3e-0000-4000-8000-000000004242"
+ORG_GH_ACME = "688e283b-82a6-4f12-85e4-5fc6ced69c2b"
+ORG_BB_ACME = "28fa6357-6997-4279-a871-3b9f793a10eb"
+ORG_CLOUD = "041bf957-9fbf-4f14-8998-f6a1515102bd"
+PROJ_APP = "67899bff-f2d0-43c4-a0ea-f019e733cb62"
+PROJ_LIB = "3c938081-b22b-4cf6-bf0b-2283a48a89c5"
+PROJ_NEWSVC = "5aebb2e3-366f-4bad-b25e-bbf687de2e3e"
+PROJ_WEBAPP = "eafdaa3f-a5b1-4ccd-b9a7-77b8db20cd2f"
+CTX_ORG_GLOBAL = "da6b2a35-8085-4a06-bac8-3aebf6987a25"
+CTX_DEPLOY_PROD = "2a2956ec-cd9e-4b7f-82cb-0cf915eef8e0"
+RESTRICTION_DEPLOY_PROD_APP = "8cf73e20-4a16-4b62-bfc1-2284c8ac30f9"
+
+# v2 slug prefix of each vcs_type, and its provider name (vcs_info.provider)
+V2_PREFIX = {"github": "gh", "bitbucket": "bb", "circleci": "circleci"}
+PROVIDER = {"github": "GitHub", "bitbucket": "Bitbucket", "circleci": "GitHub"}
+
+ORG_SEED = [
+    {"id": ORG_GH_ACME, "name": "acme", "vcs_type": "github", "slug": "gh/acme"},
+    {"id": ORG_BB_ACME, "name": "acme", "vcs_type": "bitbucket", "slug": "bb/acme"},
+    {"id": ORG_CLOUD, "name": "acme-cloud", "vcs_type": "circleci", "slug": "circleci/" + ORG_CLOUD},
+]
+
+# A circleci/ project (GitHub App integration) has its org and project UUIDs where a GitHub
+# OAuth project has its org and repository names.
 PROJECT_SEED = [
-    ("github", "acme", "app", True, "main"),
-    ("bitbucket", "acme", "lib", True, "main"),
-    ("github", "acme", "newsvc", False, "main"),
+    {"vcs_type": "github", "username": "acme", "reponame": "app", "following": True, "default_branch": "main",
+     "id": PROJ_APP, "name": "app", "organization_id": ORG_GH_ACME, "vcs_url": "https://github.com/acme/app"},
+    {"vcs_type": "bitbucket", "username": "acme", "reponame": "lib", "following": True, "default_branch": "main",
+     "id": PROJ_LIB, "name": "lib", "organization_id": ORG_BB_ACME, "vcs_url": "https://bitbucket.org/acme/lib"},
+    {"vcs_type": "github", "username": "acme", "reponame": "newsvc", "following": False, "default_branch": "main",
+     "id": PROJ_NEWSVC, "name": "newsvc", "organization_id": ORG_GH_ACME,
+     "vcs_url": "https://github.com/acme/newsvc"},
+    {"vcs_type": "circleci", "username": ORG_CLOUD, "reponame": PROJ_WEBAPP, "following": True,
+     "default_branch": "main", "id": PROJ_WEBAPP, "name": "webapp", "organization_id": ORG_CLOUD,
+     "vcs_url": "https://github.com/acme-cloud/webapp"},
 ]
 
 # Builds of the seed: (vcs, user, repo, branch, outcome, artifact_count, tests)
@@ -190,6 +222,7 @@ BUILD_SEED = [
 
 ENVVAR_SEED = {
     ("github", "acme", "app"): [("AWS_REGION", "eu-west-1"), ("SHORT", "R")],
+    ("circleci", ORG_CLOUD, PROJ_WEBAPP): [("API_URL", "https://api.example.com"), ("FEATURE_FLAG", "on")],
 }
 
 CHECKOUT_KEY_SEED = {
@@ -198,3 +231,41 @@ CHECKOUT_KEY_SEED = {
          "time": "2024-04-30T08:00:00.000Z"},
     ],
 }
+
+# ---------------------------------------------------------------- pipelines (API v2)
+TARBALL = "home/circleci/project/dist/app-1.0.0.tar.gz"
+JUNIT = "home/circleci/project/reports/junit.xml"
+
+
+def default_workflows() -> list[dict]:
+    """What a project's config runs when nothing else is set: build, then test."""
+    return [{"name": "build-and-test", "jobs": [
+        {"name": "build", "artifacts": [TARBALL]},
+        {"name": "test", "requires": ["build"], "artifacts": [JUNIT]},
+    ]}]
+
+
+# Declared pipeline parameters (the `parameters:` of each project's config).
+PARAMETER_SEED = {
+    ("github", "acme", "app"): {"deploy_env": {"type": "string", "default": "staging"},
+                                "run_tests": {"type": "boolean", "default": True}},
+    ("circleci", ORG_CLOUD, PROJ_WEBAPP): {"deploy_env": {"type": "string", "default": "staging"}},
+}
+
+# ---------------------------------------------------------------- contexts (API v2)
+CONTEXT_SEED = [
+    {"id": CTX_ORG_GLOBAL, "name": "org-global", "owner_id": ORG_GH_ACME, "created_at": "2024-04-01T09:00:00.000Z",
+     "variables": [("AWS_ACCESS_KEY_ID", "seed-access-key-id-0001"),
+                   ("AWS_SECRET_ACCESS_KEY", "seed-secret-access-key-0002")],
+     "restrictions": []},
+    {"id": CTX_DEPLOY_PROD, "name": "deploy-prod", "owner_id": ORG_GH_ACME, "created_at": "2024-04-02T09:00:00.000Z",
+     "variables": [("DEPLOY_TOKEN", "seed-deploy-token-0003")],
+     "restrictions": [{"id": RESTRICTION_DEPLOY_PROD_APP, "restriction_type": "project",
+                       "restriction_value": PROJ_APP, "name": "app"}]},
+]
+
+
+def sha256_fingerprint(public_key_line: str) -> str:
+    """SHA-256 fingerprint as ``ssh-keygen -lf`` prints it: ``SHA256:`` + unpadded base64."""
+    blob = base64.b64decode(public_key_line.split()[1])
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii").rstrip("=")

@@ -17,8 +17,10 @@ import itertools
 import re
 import threading
 import time
+import uuid
 
 import data
+import workflows
 
 SUNSET_DATE = "2027-02-01"
 DAY_BEFORE_SUNSET = "2027-01-31"
@@ -133,12 +135,25 @@ class SimState:
             self.seq = itertools.count(1)
             self.user = copy.deepcopy(data.USER_SEED)
             self.user["heroku_api_key"] = None
+            self.organizations = {org["id"]: dict(org) for org in data.ORG_SEED}
             self.projects: dict[tuple, dict] = {}
-            for vcs_type, username, reponame, following, default_branch in data.PROJECT_SEED:
-                self.projects[(vcs_type, username, reponame)] = {
-                    "vcs_type": vcs_type, "username": username, "reponame": reponame, "following": following,
-                    "default_branch": default_branch, "builds": [], "by_num": {}, "next_num": 1,
-                    "branch_last": {}, "envvars": {}, "checkout_keys": [], "ssh_keys": [],
+            for seed in data.PROJECT_SEED:
+                key = (seed["vcs_type"], seed["username"], seed["reponame"])
+                self.projects[key] = dict(
+                    seed, builds=[], by_num={}, next_num=1, branch_last={}, envvars={}, checkout_keys=[],
+                    ssh_keys=[], pipelines=[], next_pipeline_number=1,
+                    pipeline_config=self.seed_pipeline_config(key))
+            self.pipelines: dict[str, dict] = {}
+            self.workflows: dict[str, dict] = {}
+            self.jobs: dict[str, dict] = {}
+            self.next_pipelines: list[dict] = []
+            self.contexts: dict[str, dict] = {}
+            for seed in data.CONTEXT_SEED:
+                self.contexts[seed["id"]] = {
+                    "id": seed["id"], "name": seed["name"], "owner_id": seed["owner_id"],
+                    "created_at": seed["created_at"], "restrictions": copy.deepcopy(seed["restrictions"]),
+                    "variables": {name: {"value": value, "created_at": seed["created_at"],
+                                         "updated_at": seed["created_at"]} for name, value in seed["variables"]},
                 }
             for i, (vcs_type, username, reponame, branch, outcome, nart, tests) in enumerate(data.BUILD_SEED):
                 proj = self.projects[(vcs_type, username, reponame)]
@@ -156,10 +171,53 @@ class SimState:
                     dict(k, fingerprint=data.md5_fingerprint(k["public_key"])) for k in keys
                 ]
 
+    @staticmethod
+    def seed_pipeline_config(key: tuple) -> dict:
+        """A project's config as seeded: declared parameters and the default workflow."""
+        return {"parameters": copy.deepcopy(data.PARAMETER_SEED.get(key, {})),
+                "workflows": workflows.normalize_workflows(data.default_workflows())}
+
     # ------------------------------------------------------------------ projects and builds
     def v1_project(self, vcs: str | None, username: str, reponame: str) -> dict | None:
         """The project of a v1/v1.1 path (``vcs`` already resolved from its aliases), or None."""
         return self.projects.get((vcs, username, reponame))
+
+    def v2_project(self, slug: str) -> dict | None:
+        """The project of a v2 slug (``gh``/``github``/``bb``/``bitbucket``/``circleci``), or None."""
+        parts = slug.split("/")
+        if len(parts) != 3:
+            return None
+        provider, org, name = parts
+        vcs = data.VCS_ALIASES.get(provider.lower())
+        if vcs is not None:
+            return self.projects.get((vcs, org, name))
+        if provider == "circleci":
+            proj = self.projects.get(("circleci", org, name))
+            return proj
+        return None
+
+    @staticmethod
+    def project_slug(proj: dict) -> str:
+        """The v2 slug of a project: ``gh/acme/app``, ``bb/acme/lib``, ``circleci/<org-id>/<project-id>``."""
+        return "%s/%s/%s" % (data.V2_PREFIX[proj["vcs_type"]], proj["username"], proj["reponame"])
+
+    def organization_of(self, proj: dict) -> dict:
+        return self.organizations[proj["organization_id"]]
+
+    def organization_by_slug(self, slug: str) -> dict | None:
+        """An organization by ``gh/acme``, ``github/acme``, ``bb/acme``, ``circleci/<org-id>``."""
+        parts = slug.split("/")
+        if len(parts) != 2:
+            return None
+        provider, name = parts
+        vcs = data.VCS_ALIASES.get(provider.lower(), provider)
+        for org in self.organizations.values():
+            if org["vcs_type"] == vcs and (org["name"] == name if vcs != "circleci" else org["id"] == name):
+                return org
+        return None
+
+    def project_by_id(self, project_id: str) -> dict | None:
+        return next((p for p in self.projects.values() if p["id"] == project_id), None)
 
     def add_build(self, proj: dict, *, branch: str, why: str, outcome: str, duration: float,
                   queued_wall: datetime.datetime, finished: bool, artifacts: list[str] | None = None,
@@ -186,11 +244,31 @@ class SimState:
         return build
 
     def phase(self, build: dict) -> dict:
-        """A build's lifecycle, status, outcome and times, now."""
-        return build_phase(build, self.now())
+        """A build's lifecycle, status, outcome and times, now (a v2 job's build: its job's)."""
+        if build.get("job_id") is None:
+            return build_phase(build, self.now())
+        job = self.jobs[build["job_id"]]
+        view = self.job_view(job)
+        wall = self.wall_clock(self.workflows[job["workflow_id"]])
+        started = view.start is not None and view.status not in ("blocked", "on_hold", "queued")
+        out = {"lifecycle": "finished", "status": view.status, "outcome": view.status, "canceled": False,
+               "start_time": wall(view.start) if started else None, "stop_time": wall(view.end),
+               "build_time_millis": int(round((view.end - view.start) * 1000)) if started else None}
+        if view.status in ("blocked", "on_hold"):
+            out.update(lifecycle="not_running", status="not_running", outcome=None, stop_time=None)
+        elif view.status in ("queued", "running"):
+            out.update(lifecycle=view.status, outcome=None, stop_time=None, build_time_millis=None)
+        elif view.status == "not_run":
+            out.update(lifecycle="not_run", outcome=None)
+        elif view.status == "canceled":
+            out["canceled"] = True
+        return out
 
     def cancel_build(self, build: dict) -> None:
         """Cancel a build that has not finished (a finished one stays as it is)."""
+        if build.get("job_id") is not None:
+            self.cancel_job(self.jobs[build["job_id"]])
+            return
         if self.phase(build)["lifecycle"] != "finished":
             build["canceled"] = True
             build["cancel_wall"] = utcnow()
@@ -216,6 +294,174 @@ class SimState:
             if entry["count"] <= 0:
                 self.next_outcomes.pop(0)
         return outcome, seconds
+
+    # ------------------------------------------------------------------ pipelines (API v2)
+    @staticmethod
+    def wall_clock(record: dict):
+        """``mono -> ISO time`` for a pipeline or workflow (anchored at its pipeline's creation)."""
+        wall0, mono0 = record["wall0"], record["mono0"]
+
+        def wall(mono: float | None) -> str | None:
+            if mono is None:
+                return None
+            return data.iso(wall0 + datetime.timedelta(seconds=mono - mono0))
+        return wall
+
+    def take_next_pipeline(self, proj: dict) -> dict | None:
+        """Consume the first ``/_sim/pipelines/next`` entry for this project (or for any project)."""
+        slug = self.project_slug(proj)
+        for entry in self.next_pipelines:
+            if entry.get("project") in (None, slug):
+                entry["count"] -= 1
+                if entry["count"] <= 0:
+                    self.next_pipelines.remove(entry)
+                return entry
+        return None
+
+    def create_pipeline(self, proj: dict, *, branch: str | None, tag: str | None, parameters: dict,
+                        entry: dict | None) -> dict:
+        """A new pipeline with the workflows its config (or the queued ``entry``) gives it.
+
+        Its workflows appear after ``compile_seconds``; an undeclared or mistyped parameter
+        (or an ``error`` in ``entry``) makes it ``errored`` without workflows.
+        """
+        entry = entry or {}
+        now, wall0 = self.now(), utcnow()
+        number = proj["next_pipeline_number"]
+        proj["next_pipeline_number"] = number + 1
+        config = proj["pipeline_config"]
+        compile_seconds = entry.get("compile_seconds")
+        if compile_seconds is None:
+            compile_seconds = self.config["compile_seconds"]
+        errors = workflows.parameter_errors(config["parameters"], parameters)
+        if entry.get("error"):
+            errors.append({"type": "config", "message": entry["error"]})
+        ref = tag if tag is not None else branch
+        pipeline = {
+            "id": str(uuid.uuid4()), "number": number, "project_key": (proj["vcs_type"], proj["username"],
+                                                                      proj["reponame"]),
+            "project_slug": self.project_slug(proj), "wall0": wall0, "mono0": now,
+            "visible_mono": now + compile_seconds, "errors": errors, "parameters": dict(parameters),
+            "branch": branch, "tag": tag,
+            "revision": data.revision_for(proj["vcs_type"], proj["username"], proj["reponame"], ref, "pipeline", number),
+            "workflow_ids": [],
+        }
+        self.pipelines[pipeline["id"]] = pipeline
+        proj["pipelines"].append(pipeline["id"])
+        if errors:
+            return pipeline
+        specs = entry["workflows"] if entry.get("workflows") is not None else config["workflows"]
+        for spec in specs:
+            if workflows.workflow_runs_for(spec, branch, tag):
+                self.create_workflow(proj, pipeline, spec, pipeline["visible_mono"])
+        return pipeline
+
+    def pipeline_state(self, pipeline: dict) -> str:
+        if pipeline["errors"] and self.now() >= pipeline["visible_mono"]:
+            return "errored"
+        return "created"
+
+    def create_workflow(self, proj: dict, pipeline: dict, spec: dict, visible_mono: float,
+                        rerun: tuple[dict, set] | None = None) -> dict:
+        """A workflow of ``pipeline`` from a normalized spec; with ``rerun=(old_workflow, names)``,
+        the jobs named run again and the others are copied from the old workflow as they ended."""
+        wf = {"id": str(uuid.uuid4()), "name": spec["name"], "pipeline_id": pipeline["id"],
+              "pipeline_number": pipeline["number"], "project_slug": pipeline["project_slug"], "tag": spec["tag"],
+              "wall0": pipeline["wall0"], "mono0": pipeline["mono0"], "visible_mono": visible_mono,
+              "canceled_mono": None, "canceled_by": None, "spec": spec, "job_ids": [],
+              "rerun_of": rerun[0]["id"] if rerun else None}
+        self.workflows[wf["id"]] = wf
+        pipeline["workflow_ids"].append(wf["id"])
+        old_jobs, old_views = {}, {}
+        if rerun:
+            old_list = [self.jobs[j] for j in rerun[0]["job_ids"]]
+            old_views = workflows.evaluate(rerun[0], old_list, self.now())
+            old_jobs = {j["name"]: j for j in old_list}
+        ids = {}
+        for jspec in spec["jobs"]:
+            job = {"id": str(uuid.uuid4()), "name": jspec["name"], "type": jspec["type"], "workflow_id": wf["id"],
+                   "dependencies": [ids[r] for r in jspec["requires"]], "outcome": jspec["outcome"],
+                   "duration": jspec["seconds"] if jspec["seconds"] is not None else self.config["build_seconds"],
+                   "job_number": None, "approval_request_id": None, "approved_mono": None, "approved_at": None,
+                   "approved_by": None, "fixed": None, "spec": jspec}
+            ids[jspec["name"]] = job["id"]
+            old = old_jobs.get(jspec["name"])
+            if rerun and jspec["name"] not in rerun[1] and old is not None:
+                job["fixed"] = workflows.frozen(old_views[old["id"]], self.now())
+                job["job_number"] = old["job_number"]
+                for field in ("approved_at", "approved_by", "approval_request_id"):
+                    job[field] = old[field]
+            else:
+                if rerun:
+                    job["outcome"] = jspec["rerun_outcome"]
+                if jspec["type"] == "approval":
+                    job["approval_request_id"] = job["id"]
+                else:
+                    tests = {"pass": data.passing_tests(), "fail": data.failing_tests()}.get(jspec["tests"], [])
+                    if rerun and jspec["tests"] == "fail" and job["outcome"] == "success":
+                        tests = data.passing_tests()
+                    build = self.add_build(
+                        proj, branch=pipeline["branch"] or proj["default_branch"], why="retry" if rerun else "api",
+                        outcome=job["outcome"], duration=job["duration"], queued_wall=pipeline["wall0"],
+                        finished=False, artifacts=list(jspec["artifacts"]), tests=tests, revision=pipeline["revision"],
+                        tag=pipeline["tag"], job_name=jspec["name"],
+                        retry_of=old["job_number"] if rerun and old is not None else None)
+                    build["job_id"] = job["id"]
+                    job["job_number"] = build["build_num"]
+            self.jobs[job["id"]] = job
+            wf["job_ids"].append(job["id"])
+        return wf
+
+    def workflow_jobs(self, wf: dict) -> list[dict]:
+        return [self.jobs[j] for j in wf["job_ids"]]
+
+    def workflow_view(self, wf: dict) -> tuple[str, str | None, dict]:
+        """(status, stopped_at, job views by id) of a workflow now."""
+        views = workflows.evaluate(wf, self.workflow_jobs(wf), self.now())
+        status, stopped = workflows.workflow_status(list(views.values()), wf["canceled_mono"] is not None)
+        return status, self.wall_clock(wf)(stopped), views
+
+    def job_view(self, job: dict) -> workflows.JobView:
+        wf = self.workflows[job["workflow_id"]]
+        return workflows.evaluate(wf, self.workflow_jobs(wf), self.now())[job["id"]]
+
+    def workflow_visible(self, wf: dict) -> bool:
+        """A workflow appears once its pipeline's config has compiled."""
+        return self.now() >= wf["visible_mono"]
+
+    def cancel_workflow(self, wf: dict) -> None:
+        """Cancel every job that has not finished; a finished workflow stays as it is."""
+        now = self.now()
+        status, dummy, views = self.workflow_view(wf)
+        if status in ("success", "failed", "canceled", "error", "unauthorized", "not_run"):
+            return
+        for job in self.workflow_jobs(wf):
+            view = views[job["id"]]
+            job["fixed"] = workflows.frozen(view, now, None if view.status in workflows.TERMINAL else "canceled")
+        wf["canceled_mono"] = now
+        wf["canceled_by"] = data.USER_ID
+
+    def cancel_job(self, job: dict) -> None:
+        """Cancel one job (v1.1 cancel of a job's build); jobs requiring it do not run."""
+        view = self.job_view(job)
+        if view.status not in workflows.TERMINAL:
+            job["fixed"] = workflows.frozen(view, self.now(), "canceled")
+
+    def approve(self, job: dict) -> None:
+        job["approved_mono"] = self.now()
+        job["approved_at"] = data.iso(utcnow())
+        job["approved_by"] = data.USER_ID
+
+    def rerun_workflow(self, wf: dict, names: set) -> dict:
+        """A new workflow in the same pipeline: the jobs named, and every job requiring them, run
+        again; the others keep how they ended. It appears at once (no compile time)."""
+        spec = wf["spec"]
+        for jspec in spec["jobs"]:
+            if any(r in names for r in jspec["requires"]):
+                names.add(jspec["name"])
+        pipeline = self.pipelines[wf["pipeline_id"]]
+        proj = self.projects[pipeline["project_key"]]
+        return self.create_workflow(proj, pipeline, spec, self.now(), rerun=(wf, names))
 
     # ------------------------------------------------------------------ switches
     @property
@@ -285,11 +531,33 @@ class SimState:
             projects.append({
                 "vcs_type": proj["vcs_type"], "username": proj["username"], "reponame": proj["reponame"],
                 "following": proj["following"], "default_branch": proj["default_branch"],
+                "id": proj["id"], "slug": self.project_slug(proj), "name": proj["name"],
+                "organization_id": proj["organization_id"], "pipeline_config": proj["pipeline_config"],
                 "envvars": dict(proj["envvars"]), "checkout_keys": copy.deepcopy(proj["checkout_keys"]),
                 "ssh_keys": copy.deepcopy(proj["ssh_keys"]),
                 # "num" repeats build_num: the name older tests of the collection read.
                 "builds": [dict({k: v for k, v in b.items() if k not in hidden}, num=b["build_num"],
                                 queued_at=data.iso(b["queued_wall"]), **self.phase(b)) for b in proj["builds"]],
             })
+        pipelines = []
+        for pipeline in self.pipelines.values():
+            wfs = []
+            for wf_id in pipeline["workflow_ids"]:
+                wf = self.workflows[wf_id]
+                status, stopped, views = self.workflow_view(wf)
+                wfs.append({"id": wf["id"], "name": wf["name"], "status": status, "stopped_at": stopped,
+                            "visible": self.workflow_visible(wf), "rerun_of": wf["rerun_of"],
+                            "jobs": [{"id": j["id"], "name": j["name"], "type": j["type"], "job_number": j["job_number"],
+                                      "status": views[j["id"]].status, "approval_request_id": j["approval_request_id"]}
+                                     for j in self.workflow_jobs(wf)]})
+            pipelines.append({"id": pipeline["id"], "number": pipeline["number"], "project_slug": pipeline["project_slug"],
+                              "state": self.pipeline_state(pipeline), "errors": pipeline["errors"],
+                              "branch": pipeline["branch"], "tag": pipeline["tag"], "parameters": pipeline["parameters"],
+                              "workflows": wfs})
+        contexts = [dict({k: v for k, v in ctx.items() if k != "variables"},
+                         variables={n: v["value"] for n, v in ctx["variables"].items()})
+                    for ctx in self.contexts.values()]
         return {"config": self.public_config(), "user": self.user, "projects": projects, "faults": self.faults,
-                "next_outcomes": self.next_outcomes, "request_count": len(self.requests)}
+                "next_outcomes": self.next_outcomes, "request_count": len(self.requests),
+                "organizations": list(self.organizations.values()), "contexts": contexts, "pipelines": pipelines,
+                "next_pipelines": self.next_pipelines}
