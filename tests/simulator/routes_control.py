@@ -11,9 +11,10 @@ import datetime
 
 import data
 import faults
+import workflows
 from routes_v1 import OUTCOMES
 from routing import Route
-from state import utcnow
+from state import check_seconds, utcnow
 
 OK = {"message": "OK"}
 
@@ -122,6 +123,92 @@ def get_state(call):
     return 200, call.state.dump()
 
 
+# ---------------------------------------------------------------- API v2 pipelines
+NEXT_PIPELINE_KEYS = {"workflows", "count", "skip", "project", "compile_seconds", "error"}
+
+
+def get_pipelines_next(call):
+    return 200, call.state.next_pipelines
+
+
+def post_pipelines_next(call):
+    """Queue what the next ``count`` pipelines (of ``project``, or of any project) get."""
+    state, body = call.state, _body(call)
+    unknown = set(body) - NEXT_PIPELINE_KEYS
+    if unknown:
+        return 400, {"message": "unknown keys: " + ", ".join(sorted(unknown))}
+    entry = {"workflows": None, "count": 1, "skip": False, "project": None, "compile_seconds": None, "error": None}
+    try:
+        if body.get("workflows") is not None:
+            entry["workflows"] = workflows.normalize_workflows(body["workflows"])
+        count = body.get("count", 1)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError("count must be an integer >= 1")
+        entry["count"] = count
+        if not isinstance(body.get("skip", False), bool):
+            raise ValueError("skip must be true or false")
+        entry["skip"] = body.get("skip", False)
+        if body.get("compile_seconds") is not None:
+            entry["compile_seconds"] = check_seconds(body["compile_seconds"], "compile_seconds")
+        if body.get("error") is not None:
+            if not isinstance(body["error"], str) or not body["error"]:
+                raise ValueError("error must be a non-empty string (a config error message)")
+            entry["error"] = body["error"]
+        if body.get("project") is not None:
+            proj = state.v2_project(body["project"]) if isinstance(body["project"], str) else None
+            if proj is None:
+                raise ValueError("project must be the slug of a known project, e.g. gh/acme/app")
+            entry["project"] = state.project_slug(proj)
+    except ValueError as exc:
+        return 400, {"message": str(exc)}
+    state.next_pipelines.append(entry)
+    return 201, state.next_pipelines
+
+
+def delete_pipelines_next(call):
+    call.state.next_pipelines.clear()
+    return 200, OK
+
+
+def _project(call):
+    return call.state.v2_project(call.params["slug"])
+
+
+def get_project_config(call):
+    proj = _project(call)
+    if proj is None:
+        return 404, {"message": "Project not found"}
+    return 200, proj["pipeline_config"]
+
+
+def post_project_config(call):
+    """Replace the declared ``parameters`` and/or the ``workflows`` of a project's config."""
+    proj, body = _project(call), _body(call)
+    if proj is None:
+        return 404, {"message": "Project not found"}
+    unknown = set(body) - {"parameters", "workflows"}
+    if unknown:
+        return 400, {"message": "unknown keys: " + ", ".join(sorted(unknown))}
+    new = dict(proj["pipeline_config"])
+    try:
+        if "parameters" in body:
+            new["parameters"] = workflows.normalize_parameters(body["parameters"])
+        if "workflows" in body:
+            new["workflows"] = workflows.normalize_workflows(body["workflows"])
+    except ValueError as exc:
+        return 400, {"message": str(exc)}
+    proj["pipeline_config"] = new
+    return 200, new
+
+
+def delete_project_config(call):
+    proj = _project(call)
+    if proj is None:
+        return 404, {"message": "Project not found"}
+    proj["pipeline_config"] = call.state.seed_pipeline_config((proj["vcs_type"], proj["username"], proj["reponame"]))
+    return 200, proj["pipeline_config"]
+
+
 def _control(method: str, path: str, handler) -> Route:
     return Route(method, "/_sim" + path, handler, api="control", auth=False)
 
@@ -140,4 +227,10 @@ ROUTES = [
     _control("POST", "/config", post_config),
     _control("POST", "/seed/builds", post_seed_builds),
     _control("GET", "/state", get_state),
+    _control("GET", "/pipelines/next", get_pipelines_next),
+    _control("POST", "/pipelines/next", post_pipelines_next),
+    _control("DELETE", "/pipelines/next", delete_pipelines_next),
+    _control("GET", "/projects/{slug:slug}/config", get_project_config),
+    _control("POST", "/projects/{slug:slug}/config", post_project_config),
+    _control("DELETE", "/projects/{slug:slug}/config", delete_project_config),
 ]
