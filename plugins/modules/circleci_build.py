@@ -207,7 +207,9 @@ build:
     - The build that was triggered, found running (O(unless_running)), retried (the new build) or canceled,
       as CircleCI last reported it (after a wait, its final state).
     - Keys CircleCI did not send are null; C(outcome) is null until the build has finished.
-  returned: success or failure after the build was known; not for O(state=triggered) or O(state=retried) in check mode
+    - V(null) in check mode when a build would be triggered or retried (nothing was started, so there is no build
+      to name); guard the tasks that use it, for example with C(build.build is not none).
+  returned: always (on failure, once the build was known)
   type: dict
   contains:
     build_num:
@@ -531,6 +533,8 @@ def trigger(module, body):
             result.update(changed=False, build=build)
     if build is None:
         if module.check_mode:
+            # Nothing was triggered, so there is no build to name: null, never a made-up one.
+            result['build'] = None
             return result
         path = module.project_path('tree', p['branch']) if p['branch'] else module.project_path()
         build = normalize_build(post_or_explain(module, path, body, 'trigger'))
@@ -542,7 +546,7 @@ def trigger(module, body):
 
 def retry(module):
     p = module.params
-    result = dict(changed=True, project=module.project_slug)
+    result = dict(changed=True, project=module.project_slug, build=None)
     if module.check_mode:
         return result
     build = normalize_build(post_or_explain(module, module.project_path(str(p['build_num']), 'retry'), None, 'retry'))

@@ -157,7 +157,7 @@ def test_non_string_build_parameters_refused_before_any_request(api, run_module)
 def test_check_mode_trigger_sends_nothing(api, run_module):
     result = run_module(circleci_build, args(branch='main', wait=True), check_mode=True)
     assert result['changed'] is True
-    assert 'build' not in result
+    assert result['build'] is None
     assert len(api.calls) == 0
 
 
@@ -339,6 +339,7 @@ def test_retry_and_wait(api, run_module, fake_time):
 def test_retry_check_mode_sends_nothing(api, run_module):
     result = run_module(circleci_build, args(state='retried', build_num=41), check_mode=True)
     assert result['changed'] is True
+    assert result['build'] is None
     assert len(api.calls) == 0
 
 
