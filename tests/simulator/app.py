@@ -22,6 +22,7 @@ from flask import Flask, Response, request
 import faults
 import routes_control
 import routes_v1
+import routes_v2_contexts
 import routes_v2_pipelines
 import routes_v2_projects
 from render import ApiError, RouteNotFound, html_404, json_response, render
@@ -34,7 +35,7 @@ UNAUTHORIZED = {
     "v1": "You must log in first.", "v1.1": "You must log in first.", "artifacts": "You must log in first.",
     "v2": "Credentials provided are invalid",
 }
-CLIENT_ROUTES = routes_v1.ROUTES + routes_v2_projects.ROUTES + routes_v2_pipelines.ROUTES
+CLIENT_ROUTES = routes_v1.ROUTES + routes_v2_projects.ROUTES + routes_v2_pipelines.ROUTES + routes_v2_contexts.ROUTES
 
 
 def redact(obj):
