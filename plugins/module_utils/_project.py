@@ -26,6 +26,7 @@ UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 # Names as they appear in a VCS URL: no '/', no whitespace, no control characters.
 _BAD_NAME_RE = re.compile(r'[/\s\x00-\x1f\x7f]')
 SLUG_FORMS = 'gh/acme/app, github/acme/app, bb/acme/lib or circleci/<org-uuid>/<project-uuid>'
+API_VERSIONS = ('auto', 'v1.1', 'v2')
 
 
 def normalize_vcs_type(vcs_type):
@@ -128,3 +129,22 @@ def project_from_options(project_slug=None, vcs_type=None, username=None, projec
         raise CircleCIError('Name the project with project_slug (e.g. gh/acme/app), or with username and project')
     return Project(normalize_vcs_type(vcs_type or 'github'), check_name('username', username),
                    check_name('project', project))
+
+
+def choose_api_version(project, api_version='auto', what='This operation', v2_reason=None):
+    """'v1.1' or 'v2' for an operation on ``project`` that exists in both API versions.
+
+    ``auto`` takes v1.1 for GitHub OAuth and Bitbucket Cloud projects (gh/..., bb/...) and v2 for
+    circleci/ slugs, or v2 whenever ``v2_reason`` (something only v2 can do, e.g. 'a SHA-256
+    fingerprint') is given. An explicit ``v1.1`` that cannot serve fails before any request.
+    """
+    if api_version not in API_VERSIONS:
+        raise CircleCIError('api_version must be one of %s, got %r' % (', '.join(API_VERSIONS), api_version))
+    if api_version == 'v2':
+        return 'v2'
+    if api_version == 'v1.1':
+        if v2_reason:
+            raise CircleCIError('%s needs CircleCI API v2: set api_version to v2 or auto' % v2_reason)
+        project.require_v1(what, 'set api_version to v2 or auto')
+        return 'v1.1'
+    return 'v1.1' if project.v1_reachable and not v2_reason else 'v2'

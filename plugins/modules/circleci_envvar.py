@@ -17,9 +17,12 @@ description:
   - CircleCI never returns a value. It shows C(xxxx) followed by the last four characters of the
     value (fewer when the value is shorter, for example C(xxxxR) for C(R)). The module compares
     that masked form with the mask of the value you give, and nothing more; see O(update_values).
-  - Every run reads the project's list once (C(GET .../envvar)), whatever the number of variables,
-    then sends one C(POST .../envvar) per variable to add or rewrite and one C(DELETE .../envvar/NAME)
-    per variable to remove. A run with nothing to do sends only the C(GET).
+  - Every run reads the project's list once (C(GET .../envvar), page by page with API v2), whatever the
+    number of variables, then sends one C(POST .../envvar) per variable to add or rewrite and one
+    C(DELETE .../envvar/NAME) per variable to remove. A run with nothing to do sends only the C(GET).
+  - Works for every kind of project. GitHub App, GitLab and Bitbucket Data Center projects
+    (C(circleci/<org-uuid>/<project-uuid>) slugs) are reached through API v2, the others through API v1.1;
+    see O(api_version). Both show the same masked values, so the results are the same.
   - Names and values are checked before any request is sent.
 author:
   - ciops maintainers (@ciops)
@@ -87,6 +90,16 @@ options:
     type: str
     choices: [on_mask_change, always, never]
     default: on_mask_change
+  api_version:
+    description:
+      - The CircleCI API the variables are managed through.
+      - V(auto) uses API v1.1 for GitHub OAuth and Bitbucket Cloud projects (C(gh/...), C(bb/...)) and API v2
+        for C(circleci/...) slugs, which API v1.1 cannot reach.
+      - V(v2) uses API v2 for every project (C(/api/v2/project/{slug}/envvar)). V(v1.1) with a C(circleci/...)
+        slug fails before any request.
+    type: str
+    choices: [auto, v1.1, v2]
+    default: auto
 extends_documentation_fragment:
   - ciops.circleci.connection
   - ciops.circleci.connection.project
@@ -110,9 +123,14 @@ notes:
     value's is invisible and is not written; run once with O(update_values=always) to force it.
   - Posting an existing name overwrites the variable; this is how updates are made.
 seealso:
+  - module: ciops.circleci.circleci_context_envvar
+    description: Variables shared by many projects, in a context.
   - name: CircleCI API v1.1 reference
     description: The envvar endpoints.
     link: https://circleci.com/docs/api/v1/
+  - name: CircleCI API v2 reference
+    description: The project envvar endpoints.
+    link: https://circleci.com/docs/api/v2/
 '''
 
 EXAMPLES = r'''
@@ -161,6 +179,12 @@ EXAMPLES = r'''
     variables:
       - name: SENTRY_DSN
         value: "{{ vault_sentry_dsn }}"
+
+- name: Set a variable of a GitHub App project (API v2, chosen by the circleci/ slug)
+  ciops.circleci.circleci_envvar:
+    project_slug: circleci/5d7f0c3e-8a21-4b6e-9f10-2c3d4e5f6a7b/9a3c1e5f-7b2d-4c8e-a0f1-3b4c5d6e7f80
+    name: AWS_REGION
+    value: eu-west-1
 
 - name: Set the token once for every CircleCI task
   module_defaults:
@@ -222,141 +246,52 @@ envvars:
       sample: xxxxst-1
   sample: [{name: AWS_REGION, value: xxxxst-1}, {name: DEPLOY_TOKEN, value: xxxxa869}]
 project:
-  description: The project, as C(vcs_type/username/project).
+  description: The project, as C(vcs_type/username/project) or C(circleci/<org-uuid>/<project-uuid>).
   returned: always
   type: str
   sample: github/acme/app
+api_version:
+  description: The API the variables were read and written through, V(v1.1) or V(v2) (see O(api_version)).
+  returned: always
+  type: str
+  sample: v1.1
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
-from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_envvar_name, mask_value
+from ansible_collections.ciops.circleci.plugins.module_utils._envvars import (
+    UPDATE_VALUES,
+    desired_variables,
+    normalize_listing,
+    plan_envvars,
+)
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
-
-UPDATE_VALUES = ('on_mask_change', 'always', 'never')
-
-
-def desired_variables(params):
-    """The desired variables as [{name, value, state}], validated, from either form.
-
-    Raises CircleCIError before any request: bad names, duplicates, missing or
-    non-string values, options of the wrong form. Never puts a value in a message.
-    """
-    if params.get('variables') is not None:
-        if params.get('state') is not None:
-            raise CircleCIError('state applies to the single form (name); give each item of variables its own state')
-        if params.get('value') is not None:
-            raise CircleCIError('value applies to the single form (name); give each item of variables its own value')
-        items = params['variables']
-    else:
-        if params.get('purge'):
-            raise CircleCIError('purge is only valid with variables (the bulk form)')
-        items = [dict(name=params.get('name'), value=params.get('value'), state=params.get('state') or 'present')]
-
-    desired = []
-    seen = {}
-    for item in items:
-        name = check_envvar_name(item.get('name'))
-        state = item.get('state') or 'present'
-        value = item.get('value')
-        if state == 'present':
-            if value is None:
-                raise CircleCIError('value of %s is required when its state is present' % name)
-            if not isinstance(value, str):
-                raise CircleCIError('value of %s must be a string; quote it (got %s)' % (name, type(value).__name__))
-        else:
-            value = None
-        seen[name] = seen.get(name, 0) + 1
-        desired.append(dict(name=name, value=value, state=state))
-    duplicates = sorted(n for n, count in seen.items() if count > 1)
-    if duplicates:
-        raise CircleCIError('variables lists these names more than once: %s' % ', '.join(duplicates))
-    return desired
-
-
-def plan(current, desired, update_values='on_mask_change', purge=False):
-    """What to do, from what CircleCI lists and what is wanted. Pure: no I/O.
-
-    current: [{name, value}] as the API lists them (masked values).
-    desired: [{name, value, state}] (value None when absent).
-    Returns {actions: [(verb, name, value)], added, updated, removed, untouched, envvars},
-    verb in create/update/delete; envvars is the list the API would show afterwards.
-    """
-    if update_values not in UPDATE_VALUES:
-        raise ValueError('update_values must be one of %s' % ', '.join(UPDATE_VALUES))
-    shown = dict((v['name'], v['value']) for v in current)
-    wanted = dict((d['name'], d) for d in desired)
-    actions = []
-    added, updated, removed = [], [], []
-
-    for item in desired:
-        name = item['name']
-        if item['state'] == 'absent':
-            if name in shown:
-                actions.append(('delete', name, None))
-                removed.append(name)
-            continue
-        if name not in shown:
-            actions.append(('create', name, item['value']))
-            added.append(name)
-        elif update_values == 'always' or (
-                update_values == 'on_mask_change' and shown[name] != mask_value(item['value'])):
-            actions.append(('update', name, item['value']))
-            updated.append(name)
-
-    if purge:
-        for var in current:
-            if var['name'] not in wanted:
-                actions.append(('delete', var['name'], None))
-                removed.append(var['name'])
-
-    # The API keeps an overwritten variable in its place and appends new ones.
-    envvars = []
-    gone = set(removed)
-    changed_values = dict((name, value) for verb, name, value in actions if verb == 'update')
-    for var in current:
-        if var['name'] in gone:
-            continue
-        if var['name'] in changed_values:
-            envvars.append(dict(name=var['name'], value=mask_value(changed_values[var['name']])))
-        else:
-            envvars.append(dict(name=var['name'], value=var['value']))
-    for verb, name, value in actions:
-        if verb == 'create':
-            envvars.append(dict(name=name, value=mask_value(value)))
-
-    touched = set(added) | set(updated)
-    untouched = [v['name'] for v in envvars if v['name'] not in touched]
-    return dict(actions=actions, added=added, updated=updated, removed=removed,
-                untouched=untouched, envvars=envvars)
-
-
-def normalize_listing(listing, path):
-    """The API's list (from client.get_list) as [{name, value}], refusing entries that are not variables."""
-    current = []
-    for var in listing:
-        if not isinstance(var, dict) or 'name' not in var:
-            raise CircleCIError('CircleCI answered GET %s with an entry that is not a variable' % path,
-                                method='GET', path=path)
-        current.append(dict(name=var['name'], value=var.get('value') or ''))
-    return current
+from ansible_collections.ciops.circleci.plugins.module_utils._project import API_VERSIONS, choose_api_version
 
 
 def manage_envvars(module):
     p = module.params
     desired = desired_variables(p)
+    version = choose_api_version(module.project, p['api_version'], 'circleci_envvar')
     client = module.client
-    list_path = module.project_path('envvar')
+    if version == 'v2':
+        api, item_path = 'v2', module.v2_project_path
+        list_path = item_path('envvar')
+        listing, shown_path = client.paginate_v2(list_path), '/api/v2' + list_path
+    else:
+        api, item_path = 'v1', module.project_path
+        list_path = item_path('envvar')
+        listing, shown_path = client.get_list(list_path), list_path
 
-    current = normalize_listing(client.get_list(list_path), list_path)
-    todo = plan(current, desired, update_values=p['update_values'], purge=p['purge'])
+    current = normalize_listing(listing, shown_path)
+    todo = plan_envvars(current, desired, update_values=p['update_values'], purge=p['purge'])
 
     if not module.check_mode:
         for verb, name, value in todo['actions']:
             if verb == 'delete':
                 # absent_ok: a variable deleted by someone else meanwhile is gone either way.
-                client.delete(module.project_path('envvar', name))
+                client.delete(item_path('envvar', name), api=api)
             else:
-                client.post(list_path, body={'name': name, 'value': value})
+                # Both versions overwrite an existing name on POST.
+                client.post(list_path, body={'name': name, 'value': value}, api=api)
 
     result = dict(
         changed=bool(todo['actions']),
@@ -366,6 +301,7 @@ def manage_envvars(module):
         untouched=todo['untouched'],
         envvars=todo['envvars'],
         project=module.project_slug,
+        api_version=version,
     )
     if module._diff:
         result['diff'] = dict(
@@ -391,11 +327,11 @@ def main():
             ),
             purge=dict(type='bool', default=False),
             update_values=dict(type='str', default='on_mask_change', choices=list(UPDATE_VALUES)),
+            api_version=dict(type='str', default='auto', choices=list(API_VERSIONS)),
         ),
         mutually_exclusive=[('name', 'variables')],
         required_one_of=[('name', 'variables')],
         supports_check_mode=True,
-        v1_only='circleci_envvar',
     )
     module.run(manage_envvars)
 

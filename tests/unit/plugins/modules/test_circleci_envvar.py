@@ -12,7 +12,8 @@ import responses
 
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.modules import circleci_envvar
-from ansible_collections.ciops.circleci.plugins.modules.circleci_envvar import desired_variables, plan
+from ansible_collections.ciops.circleci.plugins.module_utils._envvars import desired_variables, plan_envvars
+from ansible_collections.ciops.circleci.plugins.module_utils._project import choose_api_version, parse_project_slug
 
 from .conftest import API
 
@@ -32,7 +33,7 @@ def absent(name):
 # ---------------------------------------------------------------- plan (pure)
 
 def test_plan_adds_missing_and_leaves_equal_masks_alone():
-    todo = plan(SEED, [present('AWS_REGION', 'eu-west-1'), present('NEW', 'abcdef')])
+    todo = plan_envvars(SEED, [present('AWS_REGION', 'eu-west-1'), present('NEW', 'abcdef')])
     assert todo['actions'] == [('create', 'NEW', 'abcdef')]
     assert todo['added'] == ['NEW']
     assert todo['updated'] == [] and todo['removed'] == []
@@ -41,7 +42,7 @@ def test_plan_adds_missing_and_leaves_equal_masks_alone():
 
 
 def test_plan_updates_when_the_mask_differs_and_keeps_the_position():
-    todo = plan(SEED, [present('AWS_REGION', 'us-east-2')])
+    todo = plan_envvars(SEED, [present('AWS_REGION', 'us-east-2')])
     assert todo['actions'] == [('update', 'AWS_REGION', 'us-east-2')]
     assert todo['updated'] == ['AWS_REGION']
     assert todo['untouched'] == ['SHORT']
@@ -50,13 +51,13 @@ def test_plan_updates_when_the_mask_differs_and_keeps_the_position():
 
 def test_plan_cannot_see_a_change_hidden_behind_the_same_last_four_characters():
     # eu-west-1 -> us-west-1: same last four characters, invisible to the API.
-    todo = plan(SEED, [present('AWS_REGION', 'us-west-1')])
+    todo = plan_envvars(SEED, [present('AWS_REGION', 'us-west-1')])
     assert todo['actions'] == []
     assert todo['untouched'] == ['AWS_REGION', 'SHORT']
 
 
 def test_plan_always_rewrites_every_listed_present_variable():
-    todo = plan(SEED, [present('AWS_REGION', 'eu-west-1'), present('SHORT', 'R'), absent('GONE')],
+    todo = plan_envvars(SEED, [present('AWS_REGION', 'eu-west-1'), present('SHORT', 'R'), absent('GONE')],
                 update_values='always')
     assert todo['actions'] == [('update', 'AWS_REGION', 'eu-west-1'), ('update', 'SHORT', 'R')]
     assert todo['updated'] == ['AWS_REGION', 'SHORT']
@@ -65,7 +66,7 @@ def test_plan_always_rewrites_every_listed_present_variable():
 
 
 def test_plan_never_only_creates_missing_ones():
-    todo = plan(SEED, [present('AWS_REGION', 'us-east-2'), present('NEW', 'x')], update_values='never')
+    todo = plan_envvars(SEED, [present('AWS_REGION', 'us-east-2'), present('NEW', 'x')], update_values='never')
     assert todo['actions'] == [('create', 'NEW', 'x')]
     assert todo['updated'] == []
     assert todo['untouched'] == ['AWS_REGION', 'SHORT']
@@ -74,51 +75,52 @@ def test_plan_never_only_creates_missing_ones():
 
 def test_plan_short_values_are_masked_with_fewer_characters():
     # CircleCI shows xxxxR for R: R is unchanged, RR is a change, an empty value shows xxxx.
-    assert plan(SEED, [present('SHORT', 'R')])['actions'] == []
-    assert plan(SEED, [present('SHORT', 'RR')])['actions'] == [('update', 'SHORT', 'RR')]
-    todo = plan(SEED, [present('SHORT', '')])
+    assert plan_envvars(SEED, [present('SHORT', 'R')])['actions'] == []
+    assert plan_envvars(SEED, [present('SHORT', 'RR')])['actions'] == [('update', 'SHORT', 'RR')]
+    todo = plan_envvars(SEED, [present('SHORT', '')])
     assert todo['actions'] == [('update', 'SHORT', '')]
     assert todo['envvars'][1] == {'name': 'SHORT', 'value': 'xxxx'}
-    assert plan([{'name': 'E', 'value': 'xxxx'}], [present('E', '')])['actions'] == []
+    assert plan_envvars([{'name': 'E', 'value': 'xxxx'}], [present('E', '')])['actions'] == []
     # A long value ending in R is not the same as R.
-    assert plan(SEED, [present('SHORT', 'xyzR')])['actions'] == [('update', 'SHORT', 'xyzR')]
+    assert plan_envvars(SEED, [present('SHORT', 'xyzR')])['actions'] == [('update', 'SHORT', 'xyzR')]
 
 
 def test_plan_unicode_values_compare_by_characters():
     current = [{'name': 'GREETING', 'value': u'xxxxwörd'}]
-    assert plan(current, [present('GREETING', u'pässwörd')])['actions'] == []
-    todo = plan(current, [present('GREETING', u'pässwort')])
+    assert plan_envvars(current, [present('GREETING', u'pässwörd')])['actions'] == []
+    todo = plan_envvars(current, [present('GREETING', u'pässwort')])
     assert todo['updated'] == ['GREETING']
     assert todo['envvars'] == [{'name': 'GREETING', 'value': u'xxxxwort'}]
-    todo = plan([], [present('SNOW', u'☃☃')])
+    todo = plan_envvars([], [present('SNOW', u'☃☃')])
     assert todo['envvars'] == [{'name': 'SNOW', 'value': u'xxxx☃☃'}]
 
 
 def test_plan_removes_present_and_ignores_absent_variables():
-    todo = plan(SEED, [absent('SHORT'), absent('NEVER_THERE')])
+    todo = plan_envvars(SEED, [absent('SHORT'), absent('NEVER_THERE')])
     assert todo['actions'] == [('delete', 'SHORT', None)]
     assert todo['removed'] == ['SHORT']
     assert todo['envvars'] == [SEED[0]]
     assert todo['untouched'] == ['AWS_REGION']
-    assert plan(SEED, [absent('NEVER_THERE')])['actions'] == []
+    assert plan_envvars(SEED, [absent('NEVER_THERE')])['actions'] == []
 
 
 def test_plan_empty_project_and_empty_wish():
-    assert plan([], []) == dict(actions=[], added=[], updated=[], removed=[], untouched=[], envvars=[])
-    assert plan([], [], purge=True)['actions'] == []
-    todo = plan(SEED, [])
+    assert plan_envvars([], []) == dict(actions=[], added=[], updated=[], removed=[], untouched=[], unverified=[],
+                                        envvars=[])
+    assert plan_envvars([], [], purge=True)['actions'] == []
+    todo = plan_envvars(SEED, [])
     assert todo['actions'] == [] and todo['untouched'] == ['AWS_REGION', 'SHORT']
 
 
 def test_plan_purge_of_everything():
-    todo = plan(SEED, [], purge=True)
+    todo = plan_envvars(SEED, [], purge=True)
     assert todo['actions'] == [('delete', 'AWS_REGION', None), ('delete', 'SHORT', None)]
     assert todo['removed'] == ['AWS_REGION', 'SHORT']
     assert todo['envvars'] == [] and todo['untouched'] == []
 
 
 def test_plan_purge_keeps_listed_ones_even_when_listed_absent_only_once():
-    todo = plan(SEED, [present('SHORT', 'R'), absent('AWS_REGION')], purge=True)
+    todo = plan_envvars(SEED, [present('SHORT', 'R'), absent('AWS_REGION')], purge=True)
     # AWS_REGION is deleted once, by its own absent item, not a second time by purge.
     assert todo['actions'] == [('delete', 'AWS_REGION', None)]
     assert todo['removed'] == ['AWS_REGION']
@@ -127,7 +129,7 @@ def test_plan_purge_keeps_listed_ones_even_when_listed_absent_only_once():
 
 def test_plan_fifty_new_variables_in_order():
     wanted = [present('VAR_%02d' % i, 'value-%02d' % i) for i in range(50)]
-    todo = plan([], wanted)
+    todo = plan_envvars([], wanted)
     assert [a[0] for a in todo['actions']] == ['create'] * 50
     assert todo['added'] == ['VAR_%02d' % i for i in range(50)]
     assert todo['envvars'][7] == {'name': 'VAR_07', 'value': 'xxxxe-07'}
@@ -135,7 +137,7 @@ def test_plan_fifty_new_variables_in_order():
 
 def test_plan_rejects_an_unknown_update_mode():
     with pytest.raises(ValueError):
-        plan([], [], update_values='sometimes')
+        plan_envvars([], [], update_values='sometimes')
 
 
 # ---------------------------------------------------------------- input rules
@@ -302,3 +304,84 @@ def test_bitbucket_and_v1_paths(api, run_module):
     api.add(responses.GET, v1 + '/project/acme/app/envvar', json=[])
     result = run_module(circleci_envvar, dict(api_url=v1, username='acme', project='app', name='A', state='absent'))
     assert result['changed'] is False
+
+
+# ---------------------------------------------------------------- API v2 (circleci/ slugs, api_version)
+
+V2 = 'https://circleci.example/api/v2'
+ORG = '5d7f0c3e-8a21-4b6e-9f10-2c3d4e5f6a7b'
+PRJ = '9a3c1e5f-7b2d-4c8e-a0f1-3b4c5d6e7f80'
+APP_SLUG = 'circleci/%s/%s' % (ORG, PRJ)
+V2_LIST = V2 + '/project/circleci/%s/%s/envvar' % (ORG, PRJ)
+
+
+def page(items, token=None):
+    return {'items': items, 'next_page_token': token}
+
+
+@pytest.mark.parametrize('slug, requested, chosen', [
+    ('gh/acme/app', 'auto', 'v1.1'), ('bb/acme/lib', 'auto', 'v1.1'), (APP_SLUG, 'auto', 'v2'),
+    ('gh/acme/app', 'v2', 'v2'), (APP_SLUG, 'v2', 'v2'), ('gh/acme/app', 'v1.1', 'v1.1'),
+])
+def test_choose_api_version(slug, requested, chosen):
+    assert choose_api_version(parse_project_slug(slug), requested) == chosen
+
+
+def test_choose_api_version_refuses_what_v1_cannot_do():
+    with pytest.raises(CircleCIError) as exc:
+        choose_api_version(parse_project_slug(APP_SLUG), 'v1.1', 'circleci_envvar')
+    assert str(exc.value).startswith('circleci_envvar needs CircleCI API v1.1, which cannot reach %s' % APP_SLUG)
+    assert str(exc.value).endswith('; set api_version to v2 or auto')
+    with pytest.raises(CircleCIError) as exc:
+        choose_api_version(parse_project_slug('gh/acme/app'), 'v1.1', v2_reason='a SHA-256 fingerprint')
+    assert str(exc.value) == 'a SHA-256 fingerprint needs CircleCI API v2: set api_version to v2 or auto'
+    assert choose_api_version(parse_project_slug('gh/acme/app'), 'auto', v2_reason='x') == 'v2'
+
+
+def test_circleci_slug_goes_through_v2_with_the_same_results(api, run_module):
+    api.add(responses.GET, V2_LIST, json=page([{'name': 'API_URL', 'value': 'xxxx.com'}], 'p2'))
+    api.add(responses.GET, V2_LIST, json=page([{'name': 'FEATURE_FLAG', 'value': 'xxxxon'}]))
+    api.add(responses.POST, V2_LIST, status=201, json={'name': 'TOKEN', 'value': 'xxxx7f3a'})
+    api.add(responses.DELETE, V2_LIST + '/FEATURE_FLAG', json={'message': 'Environment variable deleted.'})
+    result = run_module(circleci_envvar, dict(project_slug=APP_SLUG.upper().replace('CIRCLECI', 'circleci'),
+                                              purge=True, variables=[dict(name='API_URL', value='https://api.example.com'),
+                                                                     dict(name='TOKEN', value=SECRET)]), diff=True)
+    assert result['changed'] is True
+    assert [(c.request.method, c.request.url.replace(V2, '')) for c in api.calls] == [
+        ('GET', '/project/circleci/%s/%s/envvar' % (ORG, PRJ)),
+        ('GET', '/project/circleci/%s/%s/envvar?page-token=p2' % (ORG, PRJ)),
+        ('POST', '/project/circleci/%s/%s/envvar' % (ORG, PRJ)),
+        ('DELETE', '/project/circleci/%s/%s/envvar/FEATURE_FLAG' % (ORG, PRJ))]
+    assert log_bodies(api)[2] == {'name': 'TOKEN', 'value': SECRET}
+    assert result['added'] == ['TOKEN'] and result['removed'] == ['FEATURE_FLAG']
+    assert result['untouched'] == ['API_URL']
+    assert result['envvars'] == [{'name': 'API_URL', 'value': 'xxxx.com'}, {'name': 'TOKEN', 'value': 'xxxx7f3a'}]
+    assert result['project'] == APP_SLUG and result['api_version'] == 'v2'
+    assert result['diff']['before'] == {'API_URL': 'xxxx.com', 'FEATURE_FLAG': 'xxxxon'}
+    assert SECRET not in json.dumps(result)
+
+
+def test_api_version_v2_for_a_github_project_and_auto_keeps_v1(api, run_module):
+    api.add(responses.GET, V2 + '/project/github/acme/app/envvar', json=page(SEED))
+    result = run_module(circleci_envvar, dict(project_slug='gh/acme/app', name='AWS_REGION', value='eu-west-1',
+                                              api_version='v2'))
+    assert result['changed'] is False and result['api_version'] == 'v2'
+    api.add(responses.GET, LIST, json=SEED)
+    result = run_module(circleci_envvar, dict(project_slug='gh/acme/app', name='AWS_REGION', value='eu-west-1'))
+    assert result['api_version'] == 'v1.1'
+    assert api.calls[1].request.url == LIST
+
+
+def test_v1_with_a_circleci_slug_fails_before_any_request(api, run_module):
+    result = run_module(circleci_envvar, dict(project_slug=APP_SLUG, name='A', value='x', api_version='v1.1'))
+    assert result['failed'] is True
+    assert 'circleci_envvar needs CircleCI API v1.1, which cannot reach %s' % APP_SLUG in result['msg']
+    assert len(api.calls) == 0
+
+
+def test_unknown_circleci_project_fails_on_the_v2_list(api, run_module):
+    api.add(responses.GET, V2_LIST, status=404, json={'message': 'Project not found'})
+    result = run_module(circleci_envvar, dict(project_slug=APP_SLUG, name='A', value=SECRET))
+    assert result['failed'] is True
+    assert result['msg'].startswith('CircleCI answered 404 Project not found for GET /api/v2/project/circleci/')
+    assert SECRET not in json.dumps(result)
