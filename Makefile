@@ -13,6 +13,7 @@
 #   make py311        ansible-core 2.19 on Python 3.11: ansible-test units + integration, with
 #                     api_url in the old /api/v1.1 form (integration uses the host root)
 #   make demo         ansible-playbook examples/demo.yml against the simulator
+#   make simulator    the simulator in the foreground on port SIM_PORT (8765), for trying things by hand
 #   make bench        every bench/bench_*.py against a fresh simulator
 #   make clean        remove build/ and tests/output/ (keeps the venvs)
 #   make distclean    clean + remove the venvs
@@ -64,7 +65,7 @@ LAYERS := unit lint docs units sanity integration molecule py311
 LANES := unit,lint,docs,units,sanity,molecule integration,py311
 
 .PHONY: test venv venv311 sync unit sanity units integration lint docs molecule py311 \
-	docs-html demo bench lock clean distclean
+	docs-html demo simulator bench lock clean distclean
 
 test: $(VENV_STAMP)
 	$(VENV)/bin/python hack/run-layers.py $(LANES)
@@ -148,7 +149,13 @@ docs-html: $(DOCS_STAMP) sync
 
 # ---------------------------------------------------------------- demo, bench
 demo: $(VENV_STAMP) sync
-	hack/with-simulator.sh $(VENV)/bin/ansible-playbook examples/demo.yml
+	hack/with-simulator.sh $(VENV)/bin/ansible-playbook -i examples/inventory.ini examples/demo.yml
+
+# The simulator in the foreground, for trying things by hand (Ctrl-C stops it).
+# Its first line is its v1.1 URL; the host root (api_url) is that URL without /api/v1.1.
+SIM_PORT ?= 8765
+simulator: $(VENV_STAMP)
+	$(VENV)/bin/python tests/simulator/server.py --port $(SIM_PORT) --verbose
 
 bench: $(VENV_STAMP) sync
 	hack/run-bench.sh
