@@ -16,7 +16,10 @@ description:
     follows (C(GET /projects)) and, for one project, its settings with SSH keys
     (C(GET .../settings)), its environment variables with masked values (C(GET .../envvar))
     and its checkout keys (C(GET .../checkout-key)).
-  - One request per item of O(gather); only the requested items are read.
+  - One request per item of O(gather) (API v2 lists: one per page); only the requested items are read.
+  - Environment variables and checkout keys of C(circleci/<org-uuid>/<project-uuid>) projects (GitHub App,
+    GitLab, Bitbucket Data Center) are read through API v2, see O(api_version); the results have the same shape.
+    The user, the followed projects and the project settings exist only in API v1.1.
   - Secrets are left out of the result, see the notes.
   - Recent builds across projects and the builds of one project are read with the
     P(ciops.circleci.circleci_builds#lookup) lookup; one build with
@@ -26,7 +29,8 @@ author:
 options:
   project_slug:
     description:
-      - The project as CircleCI's slug (C(gh/acme/app), C(bb/acme/lib)), instead of O(username) and O(project).
+      - The project as CircleCI's slug (C(gh/acme/app), C(bb/acme/lib), C(circleci/<org-uuid>/<project-uuid>)),
+        instead of O(username) and O(project).
       - Needed, or O(username) and O(project), for V(settings), V(envvars) and V(checkout_keys).
     type: str
   username:
@@ -48,7 +52,9 @@ options:
       - V(projects) is every project the user follows, with its settings and the last builds per branch.
       - V(settings), V(envvars) and V(checkout_keys) are about the project O(project_slug) (or O(username)/O(project)).
       - Default is V(me) and V(projects), plus V(settings), V(envvars) and V(checkout_keys)
-        when a project is given.
+        when a project is given (without V(settings) for a C(circleci/...) project).
+      - V(settings) exists only in API v1.1, which cannot reach C(circleci/...) projects; asking for it
+        with such a project fails before any request.
     type: list
     elements: str
     choices: [me, projects, settings, envvars, checkout_keys]
@@ -64,10 +70,29 @@ options:
     description:
       - Read only these checkout keys, one C(GET .../checkout-key/{fingerprint}) each, instead of
         the whole list.
+      - MD5 (16 colon-separated hex pairs) or SHA-256 fingerprints (C(SHA256:) and 43 base64 characters), not
+        mixed. SHA-256 ones need API v2, which O(api_version=auto) then uses.
       - A fingerprint the project does not have is left out of RV(checkout_keys).
       - Applies when V(checkout_keys) is gathered.
     type: list
     elements: str
+  fingerprint_digest:
+    description:
+      - The fingerprints shown in RV(checkout_keys), V(md5) or V(sha256).
+      - V(sha256) needs API v2 (C(?digest=sha256)), which O(api_version=auto) then uses.
+      - When not given, the kind of O(fingerprints), else V(md5).
+    type: str
+    choices: [md5, sha256]
+  api_version:
+    description:
+      - The CircleCI API that V(envvars) and V(checkout_keys) are read through.
+      - V(auto) uses API v1.1 for GitHub OAuth and Bitbucket Cloud projects (C(gh/...), C(bb/...)), and API v2
+        for C(circleci/...) slugs and SHA-256 fingerprints, which API v1.1 cannot serve.
+      - V(v2) uses API v2 for every project. V(v1.1) with a C(circleci/...) slug fails before any request.
+      - V(me), V(projects) and V(settings) are always read through API v1.1.
+    type: str
+    choices: [auto, v1.1, v2]
+    default: auto
 extends_documentation_fragment:
   - ciops.circleci.connection
   - ciops.circleci.attributes
@@ -92,6 +117,9 @@ seealso:
   - name: CircleCI API v1.1 reference
     description: The me, projects, settings, envvar and checkout-key endpoints.
     link: https://circleci.com/docs/api/v1/
+  - name: CircleCI API v2 reference
+    description: The project envvar and checkout-key endpoints.
+    link: https://circleci.com/docs/api/v2/
 '''
 
 EXAMPLES = r'''
@@ -128,6 +156,13 @@ EXAMPLES = r'''
     fingerprints: ["a6:8e:59:5e:96:95:36:0e:0c:e6:81:ae:3c:46:cf:5b"]
   register: deploy_key
 
+- name: Variables and checkout keys (SHA-256 fingerprints) of a GitHub App project, through API v2
+  ciops.circleci.circleci_project_info:
+    project_slug: circleci/5d7f0c3e-8a21-4b6e-9f10-2c3d4e5f6a7b/9a3c1e5f-7b2d-4c8e-a0f1-3b4c5d6e7f80
+    gather: [envvars, checkout_keys]
+    fingerprint_digest: sha256
+  register: app_v2
+
 - name: SSH keys and checkout keys of a Bitbucket project
   ciops.circleci.circleci_project_info:
     vcs_type: bitbucket
@@ -149,10 +184,15 @@ gathered:
   elements: str
   sample: [me, projects, settings, envvars, checkout_keys]
 project:
-  description: The project, as C(vcs_type/username/project).
-  returned: when O(username) and O(project) are given
+  description: The project, as C(vcs_type/username/project) or C(circleci/<org-uuid>/<project-uuid>).
+  returned: when a project is given
   type: str
   sample: github/acme/app
+api_version:
+  description: The API V(envvars) and V(checkout_keys) were read through, V(v1.1) or V(v2) (see O(api_version)).
+  returned: when a project is given and V(envvars) or V(checkout_keys) is gathered
+  type: str
+  sample: v1.1
 me:
   description:
     - The signed-in user (C(GET /me)), without the secret keys listed in the notes.
@@ -245,7 +285,7 @@ checkout_keys:
       type: str
       sample: deploy-key
     fingerprint:
-      description: MD5 fingerprint of the key.
+      description: MD5 fingerprint of the key, or SHA-256 with O(fingerprint_digest=sha256).
       type: str
       sample: "10:1e:4c:9a:23:7b:1f:2d:5e:6f:70:81:92:a3:b4:c5"
     public_key:
@@ -255,7 +295,7 @@ checkout_keys:
       description: Whether CircleCI uses this key to check out.
       type: bool
     login:
-      description: The user of a V(github-user-key), null for a deploy key.
+      description: The user of a V(github-user-key), null for a deploy key and with API v2, which does not show it.
       type: str
     time:
       description: When the key was created.
@@ -272,9 +312,15 @@ checkout_keys:
 
 import re
 
+from ansible_collections.ciops.circleci.plugins.module_utils._checkout_keys import DIGEST_NAMES, DIGESTS, normalize_key
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
-from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_envvar_name, check_fingerprint
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._project import API_VERSIONS, choose_api_version
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import (
+    check_envvar_name,
+    check_fingerprint,
+    is_sha256_fingerprint,
+)
 
 GATHER_CHOICES = ('me', 'projects', 'settings', 'envvars', 'checkout_keys')
 PROJECT_ITEMS = ('settings', 'envvars', 'checkout_keys')
@@ -314,10 +360,14 @@ def normalise_settings(settings):
     return settings
 
 
-def plan_gather(gather, has_project):
-    """The items to read, in a fixed order, without duplicates; raises on project items without a project."""
+def plan_gather(gather, has_project, project=None):
+    """The items to read, in a fixed order, without duplicates; raises on project items without a project,
+    and on settings for a project API v1.1 cannot reach (left out of the default for such a project)."""
+    v1_reachable = project is None or project.v1_reachable
     if gather is None:
-        wanted = GATHER_CHOICES if has_project else ('me', 'projects')
+        wanted = [item for item in GATHER_CHOICES if has_project or item not in PROJECT_ITEMS]
+        if not v1_reachable:
+            wanted.remove('settings')
     else:
         wanted = gather
     missing = [item for item in PROJECT_ITEMS if item in wanted and not has_project]
@@ -325,44 +375,78 @@ def plan_gather(gather, has_project):
         raise CircleCIError(
             'gather=%s needs a project (project_slug, or username and project): give the project whose %s to read'
             % (','.join(missing), ', '.join(missing)))
+    if 'settings' in wanted and not v1_reachable:
+        project.require_v1('gather=settings (the project settings with its SSH keys)')
     return [item for item in GATHER_CHOICES if item in wanted]
 
 
-def read_each(client, paths):
+def checked_fingerprints(fingerprints, digest):
+    """The fingerprints, checked, and the digest to read keys with (md5 or sha256)."""
+    checked = [check_fingerprint(fp, sha256=True) for fp in fingerprints or []]
+    kinds = set('sha256' if is_sha256_fingerprint(fp) else 'md5' for fp in checked)
+    if len(kinds) > 1:
+        raise CircleCIError('fingerprints mixes MD5 and SHA-256 fingerprints: give one kind')
+    given = kinds.pop() if kinds else None
+    if given and digest and digest != given:
+        raise CircleCIError('the fingerprints given are %s but fingerprint_digest is %s: leave fingerprint_digest out, '
+                            'or give %s fingerprints' % (DIGEST_NAMES[given], digest, DIGEST_NAMES[digest]))
+    return checked, digest or given or 'md5'
+
+
+def read_each(client, paths, api='v1', params=None):
     """GET each path; the items CircleCI does not have (404) are left out; an unknown project fails."""
-    found = (client.get(path, missing_item_ok=True) for path in paths)
+    found = (client.get(path, api=api, params=params, missing_item_ok=True) for path in paths)
     return [item for item in found if item is not None]
 
 
 def gather_info(module):
     p = module.params
     has_project = module.project is not None
-    items = plan_gather(p['gather'], has_project)
+    items = plan_gather(p['gather'], has_project, module.project)
     names = [check_envvar_name(name) for name in p['envvar_names'] or []]
-    fingerprints = [check_fingerprint(fp) for fp in p['fingerprints'] or []]
+    fingerprints, digest = checked_fingerprints(p['fingerprints'], p['fingerprint_digest'])
+    version = None
+    if has_project and ('envvars' in items or 'checkout_keys' in items):
+        reason = None
+        if digest == 'sha256' and 'checkout_keys' in items:
+            reason = 'a SHA-256 fingerprint (fingerprint_digest: sha256)'
+        version = choose_api_version(module.project, p['api_version'], 'circleci_project_info', v2_reason=reason)
     client = module.client
     result = dict(changed=False, gathered=items)
     if has_project:
         result['project'] = module.project_slug
+    if version:
+        result['api_version'] = version
+    if version == 'v2':
+        api, item_path = 'v2', module.v2_project_path
+    else:
+        api, item_path = 'v1', module.project_path
     for item in items:
         if item == 'me':
             result['me'] = drop_secrets(client.get('/me'))
         elif item == 'projects':
             result['projects'] = drop_secrets(client.get_list('/projects'))
         elif item == 'settings':
+            # Settings exist only in API v1.1, whatever api_version says.
             result['settings'] = normalise_settings(client.get(module.project_path('settings')))
         elif item == 'envvars':
             if names:
-                listing = read_each(client, [module.project_path('envvar', name) for name in names])
+                listing = read_each(client, [item_path('envvar', name) for name in names], api=api)
+            elif api == 'v2':
+                listing = client.paginate_v2(item_path('envvar'))
             else:
-                listing = client.get_list(module.project_path('envvar'))
+                listing = client.get_list(item_path('envvar'))
             result['envvars'] = [dict(name=e.get('name'), value=e.get('value')) for e in listing]
         elif item == 'checkout_keys':
+            params = {'digest': 'sha256'} if digest == 'sha256' else None
             if fingerprints:
-                result['checkout_keys'] = read_each(
-                    client, [module.project_path('checkout-key', fp) for fp in fingerprints])
+                keys = read_each(client, [item_path('checkout-key', fp) for fp in fingerprints], api=api,
+                                 params=params)
+            elif api == 'v2':
+                keys = client.paginate_v2(item_path('checkout-key'), params=params)
             else:
-                result['checkout_keys'] = client.get_list(module.project_path('checkout-key'))
+                keys = client.get_list(item_path('checkout-key'))
+            result['checkout_keys'] = [normalize_key(k) if api == 'v2' else k for k in keys]
     return result
 
 
@@ -372,10 +456,11 @@ def main():
             gather=dict(type='list', elements='str', choices=list(GATHER_CHOICES)),
             envvar_names=dict(type='list', elements='str'),
             fingerprints=dict(type='list', elements='str'),
+            fingerprint_digest=dict(type='str', choices=list(DIGESTS)),
+            api_version=dict(type='str', default='auto', choices=list(API_VERSIONS)),
         ),
         project='optional',
         supports_check_mode=True,
-        v1_only='circleci_project_info',
     )
     module.run(gather_info)
 

@@ -10,6 +10,7 @@ import json
 import pytest
 import responses
 
+from ansible_collections.ciops.circleci.plugins.module_utils._checkout_keys import sha256_fingerprint
 from ansible_collections.ciops.circleci.plugins.modules import circleci_checkout_key as mod
 
 from .conftest import API
@@ -214,7 +215,7 @@ def test_key_deleted_meanwhile_is_not_an_error(api, run_module):
 
 @pytest.mark.parametrize('args, message', [
     (dict(state='absent', fingerprint='not-a-fingerprint'), "Invalid fingerprint 'not-a-fingerprint'"),
-    (dict(state='absent', fingerprint='a6:8e:59'), 'expected 16 colon-separated hex pairs'),
+    (dict(state='absent', fingerprint='a6:8e:59'), 'expected an MD5 fingerprint of 16 colon-separated hex pairs'),
     (dict(state='present'), 'state is present but all of the following are missing: type'),
     (dict(state='absent'), 'state is absent but any of the following are missing: type, fingerprint'),
     (dict(state='absent', type='deploy-key', fingerprint=FP_DEPLOY), 'mutually exclusive: type|fingerprint'),
@@ -235,3 +236,112 @@ def test_bitbucket_and_v1_paths(api, run_module):
     result = run_module(mod, dict(username='acme', project='app', type='deploy-key',
                                   api_url='https://circleci.example/api/v1'))
     assert result['key']['fingerprint'] == FP_DEPLOY
+
+
+# ---------------------------------------------------------------- API v2: circleci/ slugs and SHA-256 fingerprints
+
+V2 = 'https://circleci.example/api/v2'
+ORG = '5d7f0c3e-8a21-4b6e-9f10-2c3d4e5f6a7b'
+PRJ = '9a3c1e5f-7b2d-4c8e-a0f1-3b4c5d6e7f80'
+CIRCLECI_SLUG = 'circleci/%s/%s' % (ORG, PRJ)
+V2_KEYS = V2 + '/project/circleci/%s/%s/checkout-key' % (ORG, PRJ)
+V2_GH_KEYS = V2 + '/project/github/acme/app/checkout-key'
+# ssh-keygen -lf / -E md5 -lf of this key:
+ED_PUBLIC = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFuxcopRJEqej6aA12cAeOuU2ztuNebjimpQffQUuDCZ test'
+ED_SHA256 = 'SHA256:HjsGEbI1akHSO2LvGcMjbExXGmdwy39UA+Xuii/Ci7A'
+ED_MD5 = '2a:96:30:3a:b6:53:97:76:23:bb:18:56:62:f4:e3:3b'
+
+
+def v2_key(fp, ktype='deploy-key', preferred=True, public=ED_PUBLIC):
+    return {'public-key': public, 'type': ktype, 'fingerprint': fp, 'preferred': preferred,
+            'created-at': '2024-05-01T10:00:00.000Z'}
+
+
+def page(items, token=None):
+    return {'items': items, 'next_page_token': token}
+
+
+def v2_calls(api):
+    return [(c.request.method, c.request.url.replace(V2, '')) for c in api.calls]
+
+
+def test_sha256_fingerprint_of_a_public_key_matches_ssh_keygen():
+    assert sha256_fingerprint(ED_PUBLIC) == ED_SHA256
+    assert sha256_fingerprint('ssh-ed25519') is None
+    assert sha256_fingerprint('ssh-ed25519 not*base64') is None
+
+
+def test_v2_keys_are_shown_in_the_v1_shape():
+    assert mod.normalize_key(v2_key(ED_MD5, 'github-user-key')) == {
+        'public_key': ED_PUBLIC, 'fingerprint': ED_MD5, 'type': 'github-user-key', 'preferred': True,
+        'time': '2024-05-01T10:00:00.000Z', 'login': None}
+    assert mod.normalize_key(v2_key(ED_MD5, 'user-key'))['type'] == 'github-user-key'
+
+
+def test_circleci_slug_reads_every_page_through_v2(api, run_module):
+    api.add(responses.GET, V2_KEYS, json=page([v2_key(FP_USER, 'github-user-key', False)], 'p2'))
+    api.add(responses.GET, V2_KEYS, json=page([v2_key(ED_MD5)]))
+    result = run_module(mod, dict(project_slug=CIRCLECI_SLUG, type='deploy-key'))
+    assert result['changed'] is False
+    assert result['key'] == mod.normalize_key(v2_key(ED_MD5))
+    assert result['project'] == CIRCLECI_SLUG and result['api_version'] == 'v2'
+    assert v2_calls(api)[1] == ('GET', '/project/circleci/%s/%s/checkout-key?page-token=p2' % (ORG, PRJ))
+
+
+def test_v2_user_key_is_created_as_user_key(api, run_module):
+    api.add(responses.GET, V2_GH_KEYS, json=page([v2_key(ED_MD5)]))
+    api.add(responses.POST, V2_GH_KEYS, status=201, json=v2_key(FP_NEW, 'github-user-key', False))
+    result = run_module(mod, dict(project_slug='gh/acme/app', type='github-user-key', api_version='v2'), diff=True)
+    assert result['changed'] is True
+    assert json.loads(api.calls[1].request.body) == {'type': 'user-key'}
+    assert result['key']['fingerprint'] == FP_NEW and result['key']['type'] == 'github-user-key'
+    assert result['diff']['after']['checkout_keys'][-1] == {'type': 'github-user-key', 'fingerprint': FP_NEW}
+
+
+def test_a_circleci_project_that_cannot_have_keys_says_why(api, run_module):
+    api.add(responses.GET, V2_KEYS, json=page([]))
+    api.add(responses.POST, V2_KEYS, status=400, json={'message': 'Checkout keys cannot be created for this project'})
+    result = run_module(mod, dict(project_slug=CIRCLECI_SLUG, type='deploy-key'))
+    assert result['failed'] is True
+    assert result['msg'].startswith('CircleCI answered 400 Checkout keys cannot be created for this project for POST '
+                                    '/api/v2/project/circleci/')
+    assert 'GitHub App and GitLab projects check out through their integration' in result['msg']
+
+
+def test_sha256_fingerprint_selects_v2_and_the_sha256_digest(api, run_module):
+    api.add(responses.GET, V2_GH_KEYS, json=page([v2_key(ED_SHA256), v2_key('SHA256:' + 'A' * 43, preferred=False)]),
+            match=[responses.matchers.query_param_matcher({'digest': 'sha256'})])
+    api.add(responses.DELETE, V2_GH_KEYS + '/SHA256:HjsGEbI1akHSO2LvGcMjbExXGmdwy39UA%2BXuii%2FCi7A',
+            json={'message': 'Checkout key deleted.'})
+    result = run_module(mod, dict(project_slug='gh/acme/app', state='absent', fingerprint=ED_SHA256[7:] + '='))
+    assert result['changed'] is True
+    assert result['removed'] == [ED_SHA256]
+    assert result['api_version'] == 'v2'
+    assert [m for m, _ in v2_calls(api)] == ['GET', 'DELETE']
+
+
+def test_sha256_digest_of_a_created_key_follows_from_its_public_key(api, run_module):
+    api.add(responses.GET, V2_GH_KEYS, json=page([]))
+    api.add(responses.POST, V2_GH_KEYS, status=201, json=v2_key(ED_MD5))
+    result = run_module(mod, dict(project_slug='gh/acme/app', type='deploy-key', fingerprint_digest='sha256'))
+    assert result['key']['fingerprint'] == ED_SHA256
+    assert api.calls[0].request.url == V2_GH_KEYS + '?digest=sha256'
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(state='absent', fingerprint=ED_SHA256, api_version='v1.1'),
+     'a SHA-256 fingerprint (fingerprint_digest: sha256) needs CircleCI API v2: set api_version to v2 or auto'),
+    (dict(type='deploy-key', fingerprint_digest='sha256', api_version='v1.1'), 'needs CircleCI API v2'),
+    (dict(state='absent', fingerprint=ED_SHA256, fingerprint_digest='md5'),
+     "the fingerprint given is SHA-256 but fingerprint_digest is md5: leave fingerprint_digest out, or give the key's MD5"),
+    (dict(state='absent', fingerprint='SHA256:short'), "Invalid fingerprint 'SHA256:short'"),
+    (dict(project_slug=CIRCLECI_SLUG, type='deploy-key', api_version='v1.1'),
+     'circleci_checkout_key needs CircleCI API v1.1, which cannot reach'),
+])
+def test_v2_bad_input_fails_before_any_request(api, run_module, args, message):
+    full = dict(project_slug='gh/acme/app')
+    full.update(args)
+    result = run_module(mod, full)
+    assert result['failed'] is True
+    assert message in result['msg']
+    assert len(api.calls) == 0

@@ -209,3 +209,96 @@ def test_drop_secrets_keeps_name_keyed_maps_and_nulls_out_nothing_else():
            'projects': {'https://github.com/acme/secret-repo': {'emails': 'default'}}}
     assert drop_secrets(doc) == {'public_key': 'p', 'keep': [{'n': 1}], 'branches': {'token-x': {'n': 2}},
                                  'projects': {'https://github.com/acme/secret-repo': {'emails': 'default'}}}
+
+
+# ---------------------------------------------------------------- API v2: circleci/ slugs and SHA-256 fingerprints
+
+V2 = 'https://circleci.example/api/v2'
+ORG = '5d7f0c3e-8a21-4b6e-9f10-2c3d4e5f6a7b'
+PRJ = '9a3c1e5f-7b2d-4c8e-a0f1-3b4c5d6e7f80'
+CIRCLECI_SLUG = 'circleci/%s/%s' % (ORG, PRJ)
+V2_PROJ = V2 + '/project/circleci/%s/%s' % (ORG, PRJ)
+SHA = 'SHA256:HjsGEbI1akHSO2LvGcMjbExXGmdwy39UA+Xuii/Ci7A'
+V2_KEY = {'public-key': 'ssh-ed25519 AAAA', 'type': 'deploy-key', 'fingerprint': SHA, 'preferred': True,
+          'created-at': '2024-04-30T08:00:00.000Z'}
+SHOWN_KEY = {'public_key': 'ssh-ed25519 AAAA', 'type': 'deploy-key', 'fingerprint': SHA, 'preferred': True,
+             'time': '2024-04-30T08:00:00.000Z', 'login': None}
+
+
+def page(items, token=None):
+    return {'items': items, 'next_page_token': token}
+
+
+def test_circleci_project_default_reads_v2_lists_and_no_settings(api, run_module):
+    api.add(responses.GET, API + '/me', json={'login': 'demo'})
+    api.add(responses.GET, API + '/projects', json=[])
+    api.add(responses.GET, V2_PROJ + '/envvar', json=page([ENVVARS[0]], 'p2'))
+    api.add(responses.GET, V2_PROJ + '/envvar', json=page([ENVVARS[1]]))
+    api.add(responses.GET, V2_PROJ + '/checkout-key', json=page([dict(V2_KEY, fingerprint=FP)]))
+    result = run_module(circleci_project_info, dict(project_slug=CIRCLECI_SLUG))
+    assert result['gathered'] == ['me', 'projects', 'envvars', 'checkout_keys']
+    assert result['project'] == CIRCLECI_SLUG and result['api_version'] == 'v2'
+    assert result['envvars'] == ENVVARS
+    assert result['checkout_keys'] == [dict(SHOWN_KEY, fingerprint=FP)]
+    assert [c.request.url.replace(V2_PROJ, '') for c in api.calls][2:] == [
+        '/envvar', '/envvar?page-token=p2', '/checkout-key']
+
+
+def test_circleci_project_settings_fail_before_any_request(api, run_module):
+    result = run_module(circleci_project_info, dict(project_slug=CIRCLECI_SLUG, gather=['settings']))
+    assert result['failed'] is True
+    assert result['msg'].startswith('gather=settings (the project settings with its SSH keys) needs CircleCI API v1.1, '
+                                    'which cannot reach ' + CIRCLECI_SLUG)
+    assert len(api.calls) == 0
+
+
+def test_sha256_fingerprints_are_read_through_v2_with_the_digest(api, run_module):
+    api.add(responses.GET, V2 + '/project/github/acme/app/checkout-key/SHA256:HjsGEbI1akHSO2LvGcMjbExXGmdwy39UA%2BXuii%2FCi7A',
+            json=V2_KEY, match=[responses.matchers.query_param_matcher({'digest': 'sha256'})])
+    result = run_module(circleci_project_info, dict(project_slug='gh/acme/app', gather=['checkout_keys'],
+                                                    fingerprints=[SHA]))
+    assert result['checkout_keys'] == [SHOWN_KEY]
+    assert result['api_version'] == 'v2'
+
+
+def test_sha256_digest_of_the_whole_list(api, run_module):
+    api.add(responses.GET, V2 + '/project/github/acme/app/checkout-key', json=page([V2_KEY]),
+            match=[responses.matchers.query_param_matcher({'digest': 'sha256'})])
+    result = run_module(circleci_project_info, dict(username='acme', project='app', gather=['checkout_keys'],
+                                                    fingerprint_digest='sha256'))
+    assert result['checkout_keys'] == [SHOWN_KEY]
+
+
+def test_named_envvars_through_v2(api, run_module):
+    api.add(responses.GET, V2_PROJ + '/envvar/AWS_REGION', json=ENVVARS[0])
+    api.add(responses.GET, V2_PROJ + '/envvar/NOPE', status=404, json={'message': 'Entity not found'})
+    result = run_module(circleci_project_info, dict(project_slug=CIRCLECI_SLUG, gather=['envvars'],
+                                                    envvar_names=['AWS_REGION', 'NOPE']))
+    assert result['envvars'] == [ENVVARS[0]]
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(project_slug=CIRCLECI_SLUG, gather=['envvars'], api_version='v1.1'),
+     'circleci_project_info needs CircleCI API v1.1, which cannot reach'),
+    (dict(project_slug='gh/acme/app', gather=['checkout_keys'], fingerprints=[SHA], api_version='v1.1'),
+     'needs CircleCI API v2: set api_version to v2 or auto'),
+    (dict(project_slug='gh/acme/app', gather=['checkout_keys'], fingerprints=[SHA, FP]),
+     'fingerprints mixes MD5 and SHA-256 fingerprints'),
+    (dict(project_slug='gh/acme/app', gather=['checkout_keys'], fingerprints=[FP], fingerprint_digest='sha256'),
+     'the fingerprints given are MD5 but fingerprint_digest is sha256'),
+])
+def test_v2_bad_input_fails_before_any_request(api, run_module, args, message):
+    result = run_module(circleci_project_info, args)
+    assert result['failed'] is True
+    assert message in result['msg']
+    assert len(api.calls) == 0
+
+
+def test_me_and_settings_stay_on_v1_when_v2_is_asked_for(api, run_module):
+    api.add(responses.GET, API + '/me', json={'login': 'demo'})
+    api.add(responses.GET, PROJ + '/settings', json=SETTINGS)
+    api.add(responses.GET, V2 + '/project/github/acme/app/envvar', json=page(ENVVARS))
+    result = run_module(circleci_project_info, dict(project_slug='gh/acme/app', gather=['me', 'settings', 'envvars'],
+                                                    api_version='v2'))
+    assert result['envvars'] == ENVVARS and result['api_version'] == 'v2'
+    assert result['settings']['default_branch'] == 'main'
