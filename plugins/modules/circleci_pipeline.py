@@ -1,0 +1,970 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, ciops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: circleci_pipeline
+short_description: Trigger, wait for, approve, rerun and cancel CircleCI pipelines (API v2)
+version_added: 0.2.0
+description:
+  - Triggers a pipeline of a CircleCI project through API v2, optionally waits until every one of its workflows
+    has finished and fails the task unless all of them succeeded. This is the task a deployment playbook uses for
+    "build this branch, wait, and stop if anything is red". It replaces M(ciops.circleci.circleci_build), whose
+    API v1.1 endpoints CircleCI removes on 2027-02-01.
+  - Also approves a pending approval job (O(state=approved)), reruns the failed workflows of a pipeline
+    (O(state=rerun)) and cancels its unfinished workflows (O(state=canceled)).
+  - Works with GitHub OAuth and Bitbucket Cloud projects (C(gh/acme/app), C(bb/acme/lib)) and with GitHub App,
+    GitLab and Bitbucket Data Center projects (C(circleci/<org-uuid>/<project-uuid>)); CircleCI cannot trigger
+    GitLab projects through its API.
+  - A trigger is an action, not a state, so O(state=triggered) reports C(changed=true) every time a pipeline is
+    created, except with O(unless_running=true) when an unfinished pipeline of the same branch or tag exists.
+author:
+  - ciops maintainers (@ciops)
+options:
+  state:
+    description:
+      - V(triggered) starts a new pipeline.
+      - V(approved) approves the pending approval job O(approval_job) of the pipeline O(pipeline_id) or
+        O(pipeline_number). An approval already given reports C(changed=false).
+      - V(rerun) reruns every failed workflow of the pipeline (from its failed jobs with O(from_failed=true)).
+        When nothing failed, C(changed=false) and no request is sent.
+      - V(canceled) cancels every unfinished workflow of the pipeline. When all have finished, C(changed=false)
+        and no request is sent.
+    type: str
+    choices: [triggered, approved, rerun, canceled]
+    default: triggered
+  branch:
+    description:
+      - The branch whose configuration is read and, unless O(checkout_branch) or O(checkout_tag) says otherwise,
+        checked out. Only with O(state=triggered).
+      - Without O(branch) and O(tag) CircleCI uses the project's default branch.
+    type: str
+  tag:
+    description:
+      - The git tag whose configuration is read and, unless O(checkout_branch) or O(checkout_tag) says otherwise,
+        checked out. Only with O(state=triggered). Mutually exclusive with O(branch).
+    type: str
+  checkout_branch:
+    description:
+      - Check out this branch instead of the one the configuration comes from (C(pipeline/run) only).
+    type: str
+  checkout_tag:
+    description:
+      - Check out this tag instead of the ref the configuration comes from (C(pipeline/run) only).
+    type: str
+  definition_id:
+    description:
+      - The pipeline definition to run (a UUID, from Project Settings > Pipelines). GitHub OAuth and Bitbucket
+        Cloud projects have one implicit definition and need none.
+      - C(pipeline/run) only.
+    type: str
+  parameters:
+    description:
+      - Pipeline parameters, as a dictionary of names to strings, booleans or integers. They must be declared in
+        the project's configuration, or the pipeline errors.
+      - At most 100 entries, names of up to 128 characters and string values of up to 512 characters; checked
+        before any request. They are not secret; CircleCI shows them in the web app.
+    type: dict
+  trigger_endpoint:
+    description:
+      - V(run) triggers with C(POST /api/v2/project/{provider}/{org}/{project}/pipeline/run), which every
+        project type supports on circleci.com and CircleCI Server 4.8 and newer.
+      - V(classic) triggers with the older C(POST /api/v2/project/{slug}/pipeline), the only trigger of CircleCI
+        Server 4.7; GitHub OAuth and Bitbucket Cloud projects only, and without O(checkout_branch),
+        O(checkout_tag) or O(definition_id).
+      - V(auto) uses V(run), and falls back to V(classic) only when CircleCI has no C(pipeline/run) endpoint
+        (an HTML 404 or a 405), never on a 404 about the project.
+    type: str
+    choices: [auto, run, classic]
+    default: auto
+  allow_skipped:
+    description:
+      - CircleCI creates no pipeline when the commit carries a skip marker (C([ci skip])) and answers with a
+        message. The task then fails, because a deployment that expected a build must not go on silently,
+        unless O(allow_skipped=true), which returns RV(created=false) and the message.
+    type: bool
+    default: false
+  unless_running:
+    description:
+      - With O(state=triggered), first look for an unfinished pipeline of the same O(branch) or O(tag). When
+        there is one, return it with C(changed=false) instead of starting another, so that re-running a
+        deployment playbook does not pile up pipelines. With O(wait=true) the wait follows that pipeline.
+      - It reads the first page of the branch's pipelines (C(GET /project/{slug}/pipeline?branch=)), newest first,
+        and the workflows of each until one is found unfinished or finished. A pipeline is unfinished while it
+        is being set up, while one of its workflows is running, queued or on hold, or while it has no workflow
+        yet and is younger than O(first_workflow_timeout).
+      - Needs O(branch) or O(tag).
+    type: bool
+    default: false
+  pipeline_id:
+    description:
+      - The pipeline to approve, rerun or cancel (its id, a UUID; RV(pipeline.id) of an earlier task).
+      - With O(state=approved), O(state=rerun) or O(state=canceled) give O(pipeline_id) or O(pipeline_number).
+      - When the project is given too, the pipeline must belong to it.
+    type: str
+  pipeline_number:
+    description:
+      - The pipeline to approve, rerun or cancel, by its number in the project (the number in its web URL).
+        Needs the project.
+    type: int
+  approval_job:
+    description:
+      - With O(state=approved), the name of the approval job to approve, for example V(hold-for-prod). Every
+        workflow of the pipeline where that job waits for approval is approved.
+    type: str
+  from_failed:
+    description:
+      - With O(state=rerun), rerun each failed workflow from its failed jobs (V(true)) or from the start (V(false)).
+    type: bool
+    default: true
+  wait:
+    description:
+      - Follow the pipeline until its outcome is known, then fail the task unless every workflow's status is in
+        O(success_statuses). Applies to O(state=triggered), O(state=approved) and O(state=rerun) (which follows
+        the new workflows); not in check mode.
+      - The pipeline is read until its state settles; C(errored) fails the task with the pipeline's errors.
+        Then its workflows are read, every page, until each has finished.
+      - A workflow waiting for an approval (C(on_hold)) has not finished; see O(stop_on_hold).
+      - A pipeline with no workflow is not finished. If none appears within O(first_workflow_timeout) (for example
+        when the configuration's filters match nothing), the task fails with "no workflow ran for this pipeline".
+      - The task fails as soon as one workflow has finished red and every other one has finished or waits for
+        an approval.
+      - The result then also has RV(history), RV(waited_seconds), RV(timed_out) and RV(on_hold).
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true). When they have passed first, the task fails with the last known
+        statuses; the workflows keep running unless O(cancel_on_timeout=true).
+    type: int
+    default: 1800
+  poll_interval:
+    description:
+      - Seconds between two reads with O(wait=true), at least 1. Each read is one request (the pipeline, or the
+        list of its workflows when it fits on one page).
+      - The first minute polls every O(poll_interval) seconds; then the interval grows by 10% per read up to
+        4 times O(poll_interval). A read answered 429 after the client's own retries (which honour
+        C(Retry-After)) doubles the next interval.
+    type: int
+    default: 5
+  first_workflow_timeout:
+    description:
+      - With O(wait=true), seconds to wait for the first workflow once the pipeline is created (or for the
+        workflows that follow a setup workflow of dynamic configuration), at least 1.
+    type: int
+    default: 60
+  success_statuses:
+    description:
+      - With O(wait=true), the workflow statuses that count as success. Any other finished status (V(failed),
+        V(error), V(canceled), V(not_run), V(unauthorized)) fails the task.
+    type: list
+    elements: str
+    default: [success]
+  stop_on_hold:
+    description:
+      - With O(wait=true), return as soon as every unfinished workflow waits for an approval, so that the next task
+        can approve it (O(state=approved)). RV(on_hold) names them. Needs O(wait=true).
+    type: bool
+    default: false
+  cancel_on_timeout:
+    description:
+      - With O(wait=true), cancel the unfinished workflows when O(wait_timeout) has passed. Needs O(wait=true).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - ciops.circleci.connection
+  - ciops.circleci.connection.project
+  - ciops.circleci.attributes
+  - ciops.circleci.attributes.actiongroup
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No C(POST) is sent. A trigger predicts C(changed=true) (with O(unless_running=true) the pipelines are
+        read and C(changed=false) is predicted when one is unfinished); approve, rerun and cancel read the
+        pipeline and predict exactly. RV(msg) says what would happen. Nothing is waited for.
+  diff_mode:
+    support: partial
+    details:
+      - O(state=approved), O(state=rerun) and O(state=canceled) return the statuses before and after.
+notes:
+  - The project is needed to trigger and with O(pipeline_number); with O(pipeline_id) it may be left out.
+  - A C(POST) whose outcome is unknown (the connection dropped after it was sent) is never repeated; the task
+    fails with RV(outcome_unknown) so that nobody triggers a second pipeline by accident.
+  - After a rerun CircleCI lists the old and the new run of a workflow under one name; the newest run counts.
+  - A wait on a pipeline of N workflows costs one request per poll while it waits, and N more at the end to read
+    their jobs.
+seealso:
+  - module: ciops.circleci.circleci_pipeline_info
+  - plugin: ciops.circleci.circleci_pipelines
+    plugin_type: lookup
+  - plugin: ciops.circleci.circleci_artifacts
+    plugin_type: lookup
+  - module: ciops.circleci.circleci_build
+    description: The API v1.1 build trigger this module replaces.
+  - name: CircleCI API v2 reference
+    description: The pipeline, workflow and job endpoints.
+    link: https://circleci.com/docs/api/v2/
+'''
+
+EXAMPLES = r'''
+- name: Build the release branch with parameters, wait, and stop the deployment if a workflow is red
+  ciops.circleci.circleci_pipeline:
+    project_slug: gh/acme/app
+    branch: release/2.4
+    parameters:
+      deploy_env: production
+      run_migrations: true
+      replicas: 3
+    wait: true
+    stop_on_hold: true
+    wait_timeout: 1800
+  register: ci
+
+- name: Approve the production hold and wait for the rest of the pipeline
+  ciops.circleci.circleci_pipeline:
+    project_slug: gh/acme/app
+    state: approved
+    pipeline_id: "{{ ci.pipeline.id }}"
+    approval_job: hold-for-prod
+    wait: true
+  when: ci.on_hold | length > 0
+
+- name: Trigger a tag of a GitHub App project, unless a pipeline of it is already running
+  ciops.circleci.circleci_pipeline:
+    project_slug: circleci/9a3c1f0e-2b7d-4c55-8e11-0f6b2d9c7a41/5d7f2e8a-61b4-4f0c-9d3e-7a2b1c0e9f58
+    tag: v2.4.0
+    unless_running: true
+
+- name: Rerun what failed in pipeline 1234 and wait for it
+  ciops.circleci.circleci_pipeline:
+    project_slug: gh/acme/app
+    state: rerun
+    pipeline_number: 1234
+    wait: true
+
+- name: Cancel whatever still runs in a pipeline
+  ciops.circleci.circleci_pipeline:
+    project_slug: gh/acme/app
+    state: canceled
+    pipeline_id: "{{ ci.pipeline.id }}"
+
+- name: CircleCI Server 4.7 has only the older trigger endpoint
+  ciops.circleci.circleci_pipeline:
+    api_url: https://circleci.example.com
+    project_slug: gh/acme/app
+    branch: main
+    trigger_endpoint: classic
+    wait: true
+'''
+
+RETURN = r'''
+project:
+  description: The project, in the form C(github/acme/app) or C(circleci/<org-uuid>/<project-uuid>).
+  returned: when the project is known
+  type: str
+  sample: github/acme/app
+created:
+  description:
+    - With O(state=triggered), whether CircleCI created a pipeline; V(false) when the commit carries a skip
+      marker (see O(allow_skipped)), or in check mode.
+  returned: with O(state=triggered), unless O(unless_running) found a pipeline
+  type: bool
+  sample: true
+message:
+  description: CircleCI's message when it created no pipeline.
+  returned: when RV(created=false) outside check mode
+  type: str
+  sample: Pipeline not created because the commit message contains a skip marker
+endpoint:
+  description: The trigger endpoint used, V(run) (C(pipeline/run)) or V(classic) (C(/pipeline)).
+  returned: when a trigger was sent
+  type: str
+  sample: run
+already_running:
+  description: With O(unless_running=true), whether an unfinished pipeline of the branch or tag was found.
+  returned: with O(unless_running=true)
+  type: bool
+  sample: false
+msg:
+  description: What was done, or in check mode what would be done.
+  returned: always
+  type: str
+  sample: Triggered pipeline 43 of github/acme/app (branch main) through pipeline/run
+pipeline:
+  description: The pipeline, as CircleCI last reported it (after a wait, its final state).
+  returned: when a pipeline was created, found or named; not for a trigger in check mode
+  type: dict
+  contains:
+    id:
+      description: The pipeline's id.
+      type: str
+      sample: 5034460f-c7c4-4c43-9457-de07e2029e7b
+    number:
+      description: The pipeline's number in the project.
+      type: int
+      sample: 43
+    state:
+      description: V(created), V(errored), V(setup-pending), V(setup) or V(pending).
+      type: str
+      sample: created
+    created_at:
+      description: When CircleCI created it (ISO 8601, UTC).
+      type: str
+      sample: "2026-11-27T10:00:00.000Z"
+    updated_at:
+      description: When CircleCI last changed it; null in a trigger's answer.
+      type: str
+      sample: "2026-11-27T10:00:02.000Z"
+    url:
+      description: The pipeline's page in the CircleCI web app.
+      type: str
+      sample: https://app.circleci.com/pipelines/github/acme/app/43
+    project_slug:
+      description: The project, in the form of RV(project).
+      type: str
+      sample: github/acme/app
+    branch:
+      description: The branch built (null for a tag, and in a trigger's answer).
+      type: str
+      sample: main
+    tag:
+      description: The tag built, or null.
+      type: str
+      sample: null
+    revision:
+      description: The commit built (null in a trigger's answer).
+      type: str
+      sample: 6b1c0a6b4f0e1d3c2b1a09f8e7d6c5b4a3928170
+    errors:
+      description: The pipeline's errors (C(type), C(message)), for example an undeclared parameter.
+      type: list
+      elements: dict
+      sample: []
+workflows:
+  description:
+    - The pipeline's workflows, the newest run of each name, in CircleCI's order, as last read; after a wait their
+      final state, otherwise as read before an approval, rerun or cancel (RV(diff) shows the change).
+  returned: after a wait, and with O(state=approved), O(state=rerun), O(state=canceled)
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The workflow's id.
+      type: str
+      sample: fda08377-fe7e-46b1-8992-3a7aaecac9c3
+    name:
+      description: The workflow's name in the configuration.
+      type: str
+      sample: build-and-deploy
+    status:
+      description:
+        - V(success), V(failed), V(error), V(canceled), V(unauthorized), V(not_run) (finished) or V(running),
+          V(failing), V(on_hold), V(queued) (not finished).
+      type: str
+      sample: success
+    url:
+      description: The workflow's page in the CircleCI web app.
+      type: str
+      sample: https://app.circleci.com/pipelines/github/acme/app/43/workflows/fda08377-fe7e-46b1-8992-3a7aaecac9c3
+    created_at:
+      description: When it started.
+      type: str
+      sample: "2026-11-27T10:00:01.000Z"
+    stopped_at:
+      description: When it finished, or null.
+      type: str
+      sample: "2026-11-27T10:04:41.000Z"
+    tag:
+      description: V(setup) for the setup workflow of dynamic configuration, else null.
+      type: str
+      sample: null
+    pipeline_id:
+      description: The pipeline it belongs to.
+      type: str
+      sample: 5034460f-c7c4-4c43-9457-de07e2029e7b
+    jobs:
+      description: The workflow's jobs.
+      returned: after a wait, and with O(state=approved)
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The job's name.
+          type: str
+          sample: build
+        job_number:
+          description: The job's number, which is also its API v1.1 C(build_num); null for approval jobs.
+          type: int
+          sample: 1207
+        status:
+          description: The job's status, for example V(success), V(failed), V(running), V(on_hold), V(blocked).
+          type: str
+          sample: success
+        type:
+          description: V(build) or V(approval).
+          type: str
+          sample: build
+        id:
+          description: The job's id.
+          type: str
+          sample: 3a8b4b8e-0f73-4b61-9d0b-2f4cbe0d2a11
+        started_at:
+          description: When it started, or null.
+          type: str
+          sample: "2026-11-27T10:00:02.000Z"
+        stopped_at:
+          description: When it stopped, or null.
+          type: str
+          sample: "2026-11-27T10:02:40.000Z"
+        approval_request_id:
+          description: For an approval job, the id its approval is given with.
+          type: str
+          sample: null
+approved:
+  description: With O(state=approved), the approvals given (or, in check mode, to give).
+  returned: with O(state=approved)
+  type: list
+  elements: dict
+  sample: [{"workflow": "deploy", "workflow_id": "fda08377-fe7e-46b1-8992-3a7aaecac9c3", "job": "hold-for-prod"}]
+rerun:
+  description:
+    - With O(state=rerun), the workflows rerun, each with C(name), C(workflow_id) (the failed run) and
+      C(new_workflow_id) (the new run; null in check mode).
+  returned: with O(state=rerun)
+  type: list
+  elements: dict
+  sample: [{"name": "test", "workflow_id": "fda08377-fe7e-46b1-8992-3a7aaecac9c3", "new_workflow_id": "0e8d1c4a-5d22-4f0b-a1f6-7bd9e2c3a650"}]
+canceled:
+  description: With O(state=canceled) or O(cancel_on_timeout=true), the workflows canceled (C(name), C(id)).
+  returned: with O(state=canceled), or after a timeout with O(cancel_on_timeout=true)
+  type: list
+  elements: dict
+  sample: [{"name": "deploy", "id": "fda08377-fe7e-46b1-8992-3a7aaecac9c3"}]
+on_hold:
+  description: After a wait, the names of the workflows that wait for an approval (empty when none does).
+  returned: after a wait
+  type: list
+  elements: str
+  sample: [deploy]
+timed_out:
+  description: After a wait, whether O(wait_timeout) passed before the outcome was known.
+  returned: after a wait
+  type: bool
+  sample: false
+waited_seconds:
+  description: After a wait, how long it took.
+  returned: after a wait
+  type: float
+  sample: 283.4
+history:
+  description:
+    - After a wait, every change of the pipeline's state and of a workflow's status, in order, with its UTC time,
+      the seconds since the wait started, C(what) (V(pipeline) or V(workflow)), the workflow's C(name), C(id)
+      and the new C(status).
+  returned: after a wait
+  type: list
+  elements: dict
+  sample:
+    - {"time": "2026-11-27T10:00:00Z", "seconds": 0.0, "what": "pipeline", "name": null, "id": "5034460f-c7c4-4c43-9457-de07e2029e7b", "status": "created"}
+    - {"time": "2026-11-27T10:00:05Z", "seconds": 5.0, "what": "workflow", "name": "build", "id": "fda08377-fe7e-46b1-8992-3a7aaecac9c3", "status": "running"}
+    - {"time": "2026-11-27T10:04:45Z", "seconds": 285.0, "what": "workflow", "name": "build", "id": "fda08377-fe7e-46b1-8992-3a7aaecac9c3", "status": "success"}
+'''
+
+import time
+
+from ansible_collections.ciops.circleci.plugins.module_utils import _v2
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
+    ERRORED,
+    NO_WORKFLOW,
+    ON_HOLD,
+    PIPELINE_SETTLED,
+    TIMEOUT,
+    approval_jobs,
+    check_parameters,
+    check_pipeline_number,
+    check_success_statuses,
+    check_uuid,
+    classic_body,
+    current_workflows,
+    describe_workflows,
+    error_messages,
+    is_finished,
+    is_on_hold,
+    normalize_job,
+    normalize_pipeline,
+    normalize_workflow,
+    not_green,
+    parse_time,
+    plan_approve,
+    plan_cancel,
+    plan_rerun,
+    run_body,
+    wait_for_pipeline,
+    web_root,
+)
+from ansible_collections.ciops.circleci.plugins.module_utils._builds import utc_now
+
+FAILED_JOB_STATUSES = ('failed', 'infrastructure_fail', 'timedout')
+TRIGGER_OPTIONS = ('branch', 'tag', 'checkout_branch', 'checkout_tag', 'definition_id', 'parameters')
+CLASSIC_REFUSES = ('checkout_branch', 'checkout_tag', 'definition_id')
+# The wait loop's clocks and sleep, looked up at call time so that unit tests can replace them.
+MONOTONIC = time.monotonic
+SLEEP = time.sleep
+NOW = utc_now
+
+HINT_PIPELINE = {404: 'check pipeline_id: CircleCI has no such pipeline, or the token cannot see it'}
+HINT_NUMBER = {404: 'check pipeline_number and the project: CircleCI has no such pipeline in it'}
+
+
+# ---------------------------------------------------------------------------
+# Input (pure): everything CircleCI or this module would refuse, before any request
+# ---------------------------------------------------------------------------
+
+def check_params(params, project):
+    """Refuse bad input; return the trigger bodies {'run': ..., 'classic': ... or None} for state=triggered."""
+    state = params['state']
+    given = lambda names: [n for n in names if params.get(n) not in (None, '')]  # noqa: E731
+    for name in TRIGGER_OPTIONS + ('pipeline_id', 'approval_job'):
+        if params.get(name) == '':
+            raise CircleCIError('%s must not be empty' % name)
+    plan = None
+    if state == 'triggered':
+        wrong = given(('pipeline_id', 'pipeline_number', 'approval_job'))
+        if wrong:
+            raise CircleCIError('%s only apply to state=approved, rerun or canceled, not state=triggered' % ', '.join(wrong))
+        if project is None:
+            raise CircleCIError('Name the project to trigger with project_slug (e.g. gh/acme/app), or with username and project')
+        if params['unless_running'] and not (params.get('branch') or params.get('tag')):
+            raise CircleCIError('unless_running needs branch or tag to know which pipelines count as the same')
+        parameters = check_parameters(params.get('parameters'))
+        definition_id = check_uuid('definition_id', params['definition_id']) if params.get('definition_id') else None
+        plan = {
+            'run': run_body(params.get('branch'), params.get('tag'), params.get('checkout_branch'),
+                            params.get('checkout_tag'), definition_id, parameters),
+            'classic': None,
+            'classic_refused': None,
+        }
+        refused = given(CLASSIC_REFUSES)
+        if refused:
+            plan['classic_refused'] = '%s cannot be sent through it' % ', '.join(refused)
+        elif not project.v1_reachable:
+            plan['classic_refused'] = 'it serves only GitHub OAuth and Bitbucket Cloud projects, not %s' % project.slug
+        else:
+            plan['classic'] = classic_body(params.get('branch'), params.get('tag'), parameters)
+        if params['trigger_endpoint'] == 'classic' and plan['classic'] is None:
+            raise CircleCIError('trigger_endpoint=classic uses POST /api/v2/project/{slug}/pipeline, and %s'
+                                % plan['classic_refused'])
+    else:
+        wrong = given(TRIGGER_OPTIONS)
+        if params['unless_running']:
+            wrong.append('unless_running')
+        if params.get('approval_job') and state != 'approved':
+            wrong.append('approval_job')
+        if wrong:
+            raise CircleCIError('%s do not apply to state=%s' % (', '.join(wrong), state))
+        if params.get('pipeline_id'):
+            check_uuid('pipeline_id', params['pipeline_id'])
+        elif params.get('pipeline_number') is not None:
+            check_pipeline_number(params['pipeline_number'])
+            if project is None:
+                raise CircleCIError('pipeline_number is a number within a project: name the project too '
+                                    '(project_slug, or username and project), or give pipeline_id')
+        else:
+            raise CircleCIError('state=%s needs pipeline_id or pipeline_number' % state)
+        if state == 'canceled' and params['wait']:
+            raise CircleCIError('wait does not apply to state=canceled: a canceled workflow is finished')
+    if params['wait']:
+        for name in ('wait_timeout', 'poll_interval', 'first_workflow_timeout'):
+            if params[name] is None or params[name] < 1:
+                raise CircleCIError('%s must be at least 1 second, got %r' % (name, params[name]))
+        check_success_statuses(params['success_statuses'])
+    else:
+        wrong = [n for n in ('stop_on_hold', 'cancel_on_timeout') if params[n]]
+        if wrong:
+            raise CircleCIError('%s only apply with wait=true' % ', '.join(wrong))
+    return plan
+
+
+def endpoint_missing(exc):
+    """True when CircleCI has no pipeline/run endpoint (Server 4.7): an HTML 404 page, a 405, or a JSON 404
+    that is about neither the project nor anything in the request."""
+    if exc.status == 405:
+        return True
+    if exc.status != 404 or exc.project_missing:
+        return False
+    return exc.html or (exc.server_message or '').strip().lower() in ('not found', 'no route', 'route not found')
+
+
+def describe_ref(params):
+    if params.get('branch'):
+        return 'branch %s' % params['branch']
+    if params.get('tag'):
+        return 'tag %s' % params['tag']
+    return 'the default branch'
+
+
+def capital(text):
+    return text[:1].upper() + text[1:]
+
+
+def fail(module, msg, result):
+    """fail_json with the result so far (its msg replaced)."""
+    module.fail_json(msg=msg, **dict((k, v) for k, v in result.items() if k != 'msg'))
+
+
+# ---------------------------------------------------------------------------
+# Reading CircleCI
+# ---------------------------------------------------------------------------
+
+class Reader(object):
+    """The module's reads of pipelines, workflows and jobs, normalised."""
+
+    def __init__(self, module):
+        self.module = module
+        self.client = module.client
+        self.web = web_root(self.client.root)
+        self.slug = module.project.slug if module.project is not None else None
+
+    def pipeline(self, pipeline_id):
+        raw = self.client.get(_v2.path('pipeline', pipeline_id), api='v2', hints=HINT_PIPELINE)
+        return normalize_pipeline(raw, self.web, self.slug)
+
+    def pipeline_by_number(self, number):
+        raw = self.client.get(_v2.project_path(self.module.project, 'pipeline', str(number)), api='v2',
+                              hints=HINT_NUMBER)
+        return normalize_pipeline(raw, self.web, self.slug)
+
+    def workflows(self, pipeline):
+        items = self.client.paginate_v2(_v2.path('pipeline', pipeline['id'], 'workflow'))
+        return [normalize_workflow(w, self.web, pipeline.get('project_slug'), pipeline.get('number')) for w in items]
+
+    def jobs(self, workflow):
+        return [normalize_job(j) for j in self.client.paginate_v2(_v2.path('workflow', workflow['id'], 'job'))]
+
+    def with_jobs(self, workflows):
+        return [dict(w, jobs=self.jobs(w)) for w in workflows]
+
+    def named_pipeline(self):
+        """The pipeline of pipeline_id or pipeline_number; it must belong to the project, when one is given."""
+        p = self.module.params
+        if p.get('pipeline_id'):
+            pipeline = self.pipeline(check_uuid('pipeline_id', p['pipeline_id']))
+            if self.slug and pipeline.get('project_slug') and pipeline['project_slug'].lower() != self.slug.lower():
+                raise CircleCIError('Pipeline %s belongs to %s, not to %s: check pipeline_id and the project'
+                                    % (pipeline['id'], pipeline['project_slug'], self.slug))
+            return pipeline
+        return self.pipeline_by_number(p['pipeline_number'])
+
+    def unfinished(self, branch, tag, grace, now):
+        """(pipeline, workflows) of the newest unfinished pipeline of the branch or tag, or (None, None).
+
+        One page of the project's pipelines (of the branch), newest first; the workflows of each
+        matching one until one is found unfinished, or finished (older ones are not considered:
+        an old pipeline forgotten on hold must not stand in for a new one)."""
+        params = {'branch': branch} if branch else None
+        page = self.client.get(_v2.project_path(self.module.project, 'pipeline'), api='v2', params=params,
+                               expect='page')
+        for raw in page['items']:
+            pipeline = normalize_pipeline(raw, self.web, self.slug)
+            if (branch and pipeline.get('branch') not in (None, branch)) or (tag and pipeline.get('tag') != tag):
+                continue
+            if pipeline.get('state') == 'errored':
+                return None, None
+            if pipeline.get('state') not in PIPELINE_SETTLED:
+                return pipeline, None
+            workflows = current_workflows(self.workflows(pipeline))
+            if not workflows:
+                created = parse_time(pipeline.get('created_at'))
+                young = created is not None and (now() - created).total_seconds() < grace
+                return (pipeline, workflows) if young else (None, None)
+            if any(not is_finished(w) for w in workflows):
+                return pipeline, workflows
+            return None, None
+        return None, None
+
+
+# ---------------------------------------------------------------------------
+# Waiting
+# ---------------------------------------------------------------------------
+
+def cancel_workflows(module, workflows):
+    for workflow in workflows:
+        module.client.post(_v2.path('workflow', workflow['id'], 'cancel'), api='v2')
+    return [{'name': w['name'], 'id': w['id']} for w in workflows]
+
+
+def follow(module, reader, result, pipeline, workflows=None, expect_ids=(), released=()):
+    """Wait for the pipeline, put what was seen in result; fail the task unless every workflow is green."""
+    p = module.params
+    success = p['success_statuses']
+    waited = wait_for_pipeline(
+        lambda: reader.pipeline(pipeline['id']), lambda: reader.workflows(pipeline),
+        p['wait_timeout'], p['poll_interval'], first_workflow_timeout=p['first_workflow_timeout'],
+        stop_on_hold=p['stop_on_hold'], success_statuses=success, pipeline=pipeline, workflows=workflows,
+        expect_ids=expect_ids, released=released, clock=MONOTONIC, sleep=SLEEP, now=NOW)
+    pipeline = waited['pipeline']
+    outcome = waited['outcome']
+    workflows = reader.with_jobs(waited['workflows'])
+    result.update(pipeline=pipeline, workflows=workflows, history=waited['history'],
+                  waited_seconds=waited['waited_seconds'], timed_out=outcome == TIMEOUT,
+                  on_hold=[w['name'] for w in workflows if is_on_hold(w)])
+    name = 'pipeline %s of %s' % (pipeline.get('number'), pipeline.get('project_slug') or reader.slug)
+    url = pipeline.get('url') or pipeline.get('id')
+    ref = describe_ref(pipeline if pipeline.get('branch') or pipeline.get('tag') else p)
+    if outcome == ERRORED:
+        fail(module, '%s errored, so no workflow ran: %s (%s)' % (capital(name), error_messages(pipeline), url), result)
+    if outcome == NO_WORKFLOW:
+        fail(module, '%s: no workflow ran for this pipeline within %ds of its creation (do the workflow filters of '
+             'the configuration match %s?): %s' % (capital(name), p['first_workflow_timeout'], ref, url), result)
+    red = not_green(workflows, success)
+    if outcome == TIMEOUT:
+        unfinished = [w for w in workflows if not is_finished(w)]
+        msg = 'Timed out after %ds waiting for %s (state %s%s%s)' % (
+            int(round(waited['waited_seconds'])), name, pipeline.get('state'),
+            '; unfinished: ' + describe_workflows(unfinished) if unfinished else '',
+            '; not successful: ' + describe_workflows(red) if red else '')
+        if p['cancel_on_timeout'] and unfinished:
+            result['canceled'] = cancel_workflows(module, unfinished)
+            msg += '; canceled %s (cancel_on_timeout=true)' % ', '.join(w['name'] for w in unfinished)
+        elif unfinished:
+            msg += '; the workflows keep running (set cancel_on_timeout to cancel them)'
+        fail(module, msg + ': %s' % url, result)
+    if red:
+        details = []
+        for workflow in red:
+            failed_jobs = [j['name'] for j in workflow.get('jobs') or [] if j.get('status') in FAILED_JOB_STATUSES]
+            details.append('%s %s%s (%s)' % (workflow['name'], workflow['status'],
+                                             ', failed jobs: %s' % ', '.join(failed_jobs) if failed_jobs else '',
+                                             workflow.get('url')))
+        fail(module, '%s: %d of %d workflows did not succeed (expected %s): %s' % (
+            capital(name), len(red), len(workflows), ' or '.join(success), '; '.join(details)), result)
+    if outcome == ON_HOLD:
+        result['msg'] = '%s waits for an approval in %s' % (capital(name), ', '.join(result['on_hold']))
+    else:
+        result['msg'] = '%s: every workflow succeeded (%s)' % (capital(name), ', '.join(w['name'] for w in workflows))
+    return result
+
+
+# ---------------------------------------------------------------------------
+# States
+# ---------------------------------------------------------------------------
+
+def post_trigger(module, plan):
+    """(answer, endpoint): pipeline/run, or the classic endpoint where pipeline/run is missing (auto)."""
+    client = module.client
+    endpoint = module.params['trigger_endpoint']
+    if endpoint in ('auto', 'run'):
+        try:
+            return client.post(_v2.pipeline_run_path(module.project), body=plan['run'], api='v2', expect='object'), 'run'
+        except CircleCIError as exc:
+            if endpoint == 'run' or not endpoint_missing(exc):
+                raise
+            if plan['classic'] is None:
+                raise CircleCIError(
+                    '%s. CircleCI has no pipeline/run endpoint here (CircleCI Server 4.7?), and the older '
+                    'POST /api/v2/project/{slug}/pipeline cannot be used instead: %s' % (exc, plan['classic_refused']),
+                    status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
+    answer = client.post(_v2.project_path(module.project, 'pipeline'), body=plan['classic'], api='v2', expect='object')
+    return answer, 'classic'
+
+
+def trigger(module, plan):
+    p = module.params
+    reader = Reader(module)
+    result = dict(changed=True, project=reader.slug)
+    ref = describe_ref(p)
+    if p['unless_running']:
+        pipeline, workflows = reader.unfinished(p['branch'], p['tag'], p['first_workflow_timeout'], NOW)
+        result['already_running'] = pipeline is not None
+        if pipeline is not None:
+            result.update(changed=False, pipeline=pipeline,
+                          msg='Pipeline %s of %s (%s) has not finished: not triggering another'
+                          % (pipeline['number'], reader.slug, ref))
+            if workflows is not None:
+                result['workflows'] = workflows
+            if p['wait'] and not module.check_mode:
+                follow(module, reader, result, pipeline, workflows)
+            return result
+    if module.check_mode:
+        result.update(created=False, msg='Would trigger a pipeline of %s (%s)' % (reader.slug, ref))
+        return result
+    answer, endpoint = post_trigger(module, plan)
+    result['endpoint'] = endpoint
+    if not answer.get('id'):
+        message = answer.get('message') or 'CircleCI created no pipeline and gave no reason'
+        result.update(changed=False, created=False, message=message)
+        text = 'CircleCI created no pipeline of %s (%s): %s' % (reader.slug, ref, message)
+        if not p['allow_skipped']:
+            fail(module, text + ' (set allow_skipped to accept this)', result)
+        result['msg'] = text
+        return result
+    pipeline = normalize_pipeline(answer, reader.web, reader.slug)
+    result.update(created=True, pipeline=pipeline,
+                  msg='Triggered pipeline %s of %s (%s) through %s' % (
+                      pipeline.get('number'), reader.slug, ref, 'pipeline/run' if endpoint == 'run' else '/pipeline'))
+    if p['wait']:
+        follow(module, reader, result, pipeline)
+    return result
+
+
+def phases(workflows):
+    return dict((w['name'], w['status']) for w in workflows)
+
+
+def approve(module):
+    p = module.params
+    reader = Reader(module)
+    pipeline = reader.named_pipeline()
+    workflows = reader.with_jobs(current_workflows(reader.workflows(pipeline)))
+    result = dict(changed=False, project=pipeline.get('project_slug') or reader.slug, pipeline=pipeline,
+                  workflows=workflows, approved=[])
+    name = 'pipeline %s of %s' % (pipeline.get('number'), result['project'])
+    pending, approved, other = plan_approve(workflows, p['approval_job'])
+    if not (pending or approved or other):
+        jobs = approval_jobs(workflows)
+        raise CircleCIError('%s has no approval job named %s (%s)' % (
+            capital(name), p['approval_job'],
+            'its approval jobs: %s' % ', '.join(jobs) if jobs else 'it has no approval job at all'
+            if workflows else 'it has no workflow yet'))
+    if not pending and not approved:
+        details = ', '.join('%s in workflow %s is %s' % (job['name'], w['name'], job.get('status')) for w, job in other)
+        hint = ' (it waits for the jobs before it: wait for the hold first, with wait and stop_on_hold)' \
+            if any(job.get('status') == 'blocked' for dummy, job in other) else ''
+        raise CircleCIError('Nothing to approve in %s: %s%s' % (name, details, hint))
+    result['approved'] = [{'workflow': w['name'], 'workflow_id': w['id'], 'job': job['name']} for w, job in pending]
+    if module._diff:
+        key = lambda w, job: '%s/%s' % (w['name'], job['name'])  # noqa: E731
+        result['diff'] = dict(before=dict((key(w, j), j['status']) for w, j in pending + approved),
+                              after=dict((key(w, j), 'success') for w, j in pending + approved))
+    if not pending:
+        result['msg'] = '%s of %s is already approved' % (p['approval_job'], name)
+        return result
+    result['changed'] = True
+    if module.check_mode:
+        result['msg'] = 'Would approve %s in %s' % (', '.join(a['workflow'] for a in result['approved']), name)
+        return result
+    for workflow, job in pending:
+        request_id = job.get('approval_request_id') or job.get('id')
+        module.client.post(_v2.path('workflow', workflow['id'], 'approve', request_id), api='v2')
+    result['msg'] = 'Approved %s in %s' % (', '.join(
+        '%s of workflow %s' % (a['job'], a['workflow']) for a in result['approved']), name)
+    if p['wait']:
+        before = [dict((k, v) for k, v in w.items() if k != 'jobs') for w in workflows]
+        follow(module, reader, result, pipeline, before, released=[w['id'] for w, dummy in pending])
+    return result
+
+
+def rerun(module):
+    p = module.params
+    reader = Reader(module)
+    pipeline = reader.named_pipeline()
+    workflows = current_workflows(reader.workflows(pipeline))
+    result = dict(changed=False, project=pipeline.get('project_slug') or reader.slug, pipeline=pipeline,
+                  workflows=workflows, rerun=[])
+    name = 'pipeline %s of %s' % (pipeline.get('number'), result['project'])
+    to_rerun, busy = plan_rerun(workflows)
+    if busy:
+        raise CircleCIError(
+            'Cannot rerun %s yet: %s still running with a failed job (failing); CircleCI reruns a workflow '
+            'once it has finished' % (name, ', '.join(w['name'] for w in busy)))
+    result['rerun'] = [{'name': w['name'], 'workflow_id': w['id'], 'new_workflow_id': None} for w in to_rerun]
+    if module._diff:
+        result['diff'] = dict(before=phases(workflows),
+                              after=dict(phases(workflows), **dict((w['name'], 'queued') for w in to_rerun)))
+    if not to_rerun:
+        result['msg'] = 'No workflow of %s failed: nothing to rerun' % name
+        if p['wait'] and not module.check_mode:
+            follow(module, reader, result, pipeline, workflows)
+        return result
+    result['changed'] = True
+    if module.check_mode:
+        result['msg'] = 'Would rerun %s of %s' % (', '.join(w['name'] for w in to_rerun), name)
+        return result
+    body = {'from_failed': True} if p['from_failed'] else {}
+    for entry in result['rerun']:
+        answer = module.client.post(_v2.path('workflow', entry['workflow_id'], 'rerun'), body=body, api='v2',
+                                    expect='object')
+        entry['new_workflow_id'] = answer.get('workflow_id')
+    result['msg'] = 'Reran %s of %s%s' % (', '.join(w['name'] for w in to_rerun), name,
+                                          ' from failed' if p['from_failed'] else '')
+    if p['wait']:
+        new_ids = [e['new_workflow_id'] for e in result['rerun'] if e['new_workflow_id']]
+        follow(module, reader, result, pipeline, expect_ids=new_ids)
+    return result
+
+
+def cancel(module):
+    reader = Reader(module)
+    pipeline = reader.named_pipeline()
+    workflows = current_workflows(reader.workflows(pipeline))
+    to_cancel, after = plan_cancel(workflows)
+    result = dict(changed=bool(to_cancel), project=pipeline.get('project_slug') or reader.slug, pipeline=pipeline,
+                  workflows=workflows, canceled=[{'name': w['name'], 'id': w['id']} for w in to_cancel])
+    name = 'pipeline %s of %s' % (pipeline.get('number'), result['project'])
+    if module._diff:
+        result['diff'] = dict(before=phases(workflows), after=phases(after))
+    if not to_cancel:
+        result['msg'] = 'Every workflow of %s has finished: nothing to cancel' % name
+    elif module.check_mode:
+        result['msg'] = 'Would cancel %s of %s' % (', '.join(w['name'] for w in to_cancel), name)
+    else:
+        cancel_workflows(module, to_cancel)
+        result['msg'] = 'Canceled %s of %s' % (', '.join(w['name'] for w in to_cancel), name)
+    return result
+
+
+def run(module):
+    plan = check_params(module.params, module.project)
+    state = module.params['state']
+    if state == 'triggered':
+        return trigger(module, plan)
+    if state == 'approved':
+        return approve(module)
+    if state == 'rerun':
+        return rerun(module)
+    return cancel(module)
+
+
+def main():
+    module = CircleCIModule(
+        argument_spec=dict(
+            state=dict(type='str', default='triggered', choices=['triggered', 'approved', 'rerun', 'canceled']),
+            branch=dict(type='str'),
+            tag=dict(type='str'),
+            checkout_branch=dict(type='str'),
+            checkout_tag=dict(type='str'),
+            definition_id=dict(type='str'),
+            parameters=dict(type='dict'),
+            trigger_endpoint=dict(type='str', default='auto', choices=['auto', 'run', 'classic']),
+            allow_skipped=dict(type='bool', default=False),
+            unless_running=dict(type='bool', default=False),
+            pipeline_id=dict(type='str'),
+            pipeline_number=dict(type='int'),
+            approval_job=dict(type='str'),
+            from_failed=dict(type='bool', default=True),
+            wait=dict(type='bool', default=False),
+            wait_timeout=dict(type='int', default=1800),
+            poll_interval=dict(type='int', default=5),
+            first_workflow_timeout=dict(type='int', default=60),
+            success_statuses=dict(type='list', elements='str', default=['success']),
+            stop_on_hold=dict(type='bool', default=False),
+            cancel_on_timeout=dict(type='bool', default=False),
+        ),
+        project='optional',
+        mutually_exclusive=[('branch', 'tag'), ('checkout_branch', 'checkout_tag'), ('pipeline_id', 'pipeline_number')],
+        required_if=[('state', 'approved', ['approval_job'])],
+        supports_check_mode=True,
+    )
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

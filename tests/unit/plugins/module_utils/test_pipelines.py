@@ -1,0 +1,498 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+import pytest
+
+from ansible_collections.ciops.circleci.plugins.module_utils import _pipelines as pl
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+
+
+class FakeClock(object):
+    """monotonic clock + sleep + wall clock that only move when the code under test sleeps."""
+
+    def __init__(self):
+        self.t = 500.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.t
+
+    def sleep(self, seconds):
+        assert seconds > 0, 'a tight loop: slept %r' % seconds
+        self.sleeps.append(seconds)
+        self.t += seconds
+
+    def now(self):
+        return datetime.datetime(2026, 11, 27, 10, 0, 0, tzinfo=datetime.timezone.utc) + \
+            datetime.timedelta(seconds=self.t - 500.0)
+
+
+class FakePipeline(object):
+    """A pipeline whose state and workflows follow timelines (seconds since creation -> value).
+
+    state: [(t, state), ...]; workflows: {name: [(t, status), ...]} (a workflow is listed from its first t).
+    Counts the reads, so that tests can assert on the requests a wait costs.
+    """
+
+    def __init__(self, clock, state=((0, 'created'),), workflows=None, tags=None, ids=None):
+        self.clock = clock
+        self.start = clock.t
+        self.state = list(state)
+        self.timelines = workflows or {}
+        self.tags = tags or {}
+        self.ids = ids or {}
+        self.reads = []
+        self.fail_next = []
+
+    def _at(self, timeline):
+        now = self.clock.t - self.start
+        value = None
+        for t, v in timeline:
+            if now >= t:
+                value = v
+        return value
+
+    def _maybe_fail(self):
+        if self.fail_next:
+            raise self.fail_next.pop(0)
+
+    def read_pipeline(self):
+        self.reads.append('pipeline')
+        self._maybe_fail()
+        state = self._at(self.state)
+        errors = [{'type': 'config', 'message': 'Unexpected argument(s): deploy_env'}] if state == 'errored' else []
+        return {'id': 'p1', 'number': 7, 'state': state, 'errors': errors, 'url': 'https://web/p/7'}
+
+    def read_workflows(self):
+        self.reads.append('workflows')
+        self._maybe_fail()
+        out = []
+        for index, (name, timeline) in enumerate(self.timelines.items()):
+            status = self._at(timeline)
+            if status is None:
+                continue
+            out.append({'id': self.ids.get(name, 'w-%s' % name), 'name': name, 'status': status,
+                        'tag': self.tags.get(name), 'created_at': '2026-11-27T10:00:%02dZ' % index,
+                        'url': 'https://web/p/7/workflows/w-%s' % name})
+        return out
+
+
+def wait(fake, clock, **kw):
+    args = dict(timeout=600, poll_interval=5, first_workflow_timeout=60, clock=clock.clock, sleep=clock.sleep,
+                now=clock.now)
+    args.update(kw)
+    return pl.wait_for_pipeline(fake.read_pipeline, fake.read_workflows, **args)
+
+
+# -- input rules -----------------------------------------------------------------
+
+def test_parameters_of_every_allowed_type_pass_unchanged():
+    params = {'deploy_env': 'production', 'run_migrations': True, 'replicas': 3, 'k' * 128: 'v' * 512}
+    assert pl.check_parameters(params) == params
+    assert pl.check_parameters(None) is None
+    assert pl.check_parameters({}) == {}
+
+
+@pytest.mark.parametrize('params, message', [
+    ({'ratio': 1.5}, 'the value of ratio is a float; pipeline parameters are strings, booleans or integers'),
+    ({'n': None}, 'the value of n is null'),
+    ({'l': [1]}, 'the value of l is a list'),
+    ({'d': {'a': 1}}, 'the value of d is a dict'),
+    ({'k' * 129: 'x'}, 'is 129 characters long; CircleCI takes at most 128'),
+    ({'k': 'v' * 513}, 'the value of k is 513 characters long; CircleCI takes at most 512'),
+    ({'': 'x'}, 'every name must be a non-empty string'),
+    (dict(('p%d' % i, i) for i in range(101)), 'at most 100 pipeline parameters, got 101'),
+    ('a=b', 'parameters must be a dictionary'),
+])
+def test_bad_parameters_are_refused_with_the_reason(params, message):
+    with pytest.raises(CircleCIError) as exc:
+        pl.check_parameters(params)
+    assert message in str(exc.value)
+
+
+def test_run_body_reads_and_checks_out_the_same_ref_unless_told_otherwise():
+    assert pl.run_body() == {}
+    assert pl.run_body(branch='main') == {'config': {'branch': 'main'}, 'checkout': {'branch': 'main'}}
+    assert pl.run_body(tag='v1') == {'config': {'tag': 'v1'}, 'checkout': {'tag': 'v1'}}
+    assert pl.run_body(branch='main', checkout_tag='v1', definition_id='d', parameters={'a': 1}) == {
+        'definition_id': 'd', 'config': {'branch': 'main'}, 'checkout': {'tag': 'v1'}, 'parameters': {'a': 1}}
+    assert pl.run_body(checkout_branch='x') == {'checkout': {'branch': 'x'}}
+
+
+def test_classic_body():
+    assert pl.classic_body(branch='main', parameters={'a': True}) == {'branch': 'main', 'parameters': {'a': True}}
+    assert pl.classic_body(tag='v1') == {'tag': 'v1'}
+    assert pl.classic_body() == {}
+
+
+def test_success_statuses_must_be_finished_statuses():
+    assert pl.check_success_statuses(['success', 'canceled']) == ['success', 'canceled']
+    with pytest.raises(CircleCIError, match='succes is not a finished workflow status'):
+        pl.check_success_statuses(['succes'])
+    with pytest.raises(CircleCIError, match='running, on_hold are not a finished workflow status'):
+        pl.check_success_statuses(['running', 'on_hold'])
+    with pytest.raises(CircleCIError, match='at least one'):
+        pl.check_success_statuses([])
+
+
+def test_uuid_and_number_checks():
+    assert pl.check_uuid('pipeline_id', ' 5034460F-C7C4-4C43-9457-DE07E2029E7B ') == '5034460f-c7c4-4c43-9457-de07e2029e7b'
+    for bad in ('12', '', None, '5034460f-c7c4-4c43-9457-de07e2029e7b/../x'):
+        with pytest.raises(CircleCIError, match='pipeline_id must be a UUID'):
+            pl.check_uuid('pipeline_id', bad)
+    assert pl.check_pipeline_number(3) == 3
+    for bad in (0, -1, True, '3'):
+        with pytest.raises(CircleCIError, match='pipeline_number must be a positive integer'):
+            pl.check_pipeline_number(bad)
+
+
+def test_parse_time():
+    assert pl.parse_time('2026-11-27T10:00:00.123Z') == datetime.datetime(2026, 11, 27, 10, 0, 0,
+                                                                          tzinfo=datetime.timezone.utc)
+    assert pl.parse_time('2026-11-27T12:00:00+02:00') == datetime.datetime(2026, 11, 27, 10, 0, 0,
+                                                                           tzinfo=datetime.timezone.utc)
+    assert pl.parse_time('yesterday') is None
+    assert pl.parse_time(None) is None
+    assert pl.parse_time('2026-13-40T10:00:00Z') is None
+
+
+# -- normalising -----------------------------------------------------------------
+
+def test_web_links_point_at_the_web_app_or_the_server_host():
+    assert pl.web_root('https://circleci.com') == 'https://app.circleci.com'
+    assert pl.web_root('https://circleci.example.com/') == 'https://circleci.example.com'
+    assert pl.pipeline_url('https://app.circleci.com', 'github/acme/app', 43) == \
+        'https://app.circleci.com/pipelines/github/acme/app/43'
+    assert pl.workflow_url('https://app.circleci.com', 'github/acme/app', 43, 'w1') == \
+        'https://app.circleci.com/pipelines/github/acme/app/43/workflows/w1'
+    assert pl.pipeline_url('https://x', None, 43) is None
+
+
+def test_normalize_pipeline_gives_one_shape_whatever_the_endpoint():
+    full = {'id': 'p1', 'number': 43, 'state': 'created', 'created_at': 'c', 'updated_at': 'u',
+            'project_slug': 'gh/acme/app', 'vcs': {'branch': 'main', 'revision': 'abc'},
+            'errors': [{'type': 'config', 'message': 'bad'}], 'trigger': {'type': 'api'}}
+    out = pl.normalize_pipeline(full, 'https://app.circleci.com')
+    assert set(out) == set(pl.PIPELINE_FIELDS)
+    assert out['project_slug'] == 'github/acme/app'
+    assert out['url'] == 'https://app.circleci.com/pipelines/github/acme/app/43'
+    assert (out['branch'], out['tag'], out['revision']) == ('main', None, 'abc')
+    assert out['errors'] == [{'type': 'config', 'message': 'bad'}]
+    trigger_answer = {'id': 'p2', 'state': 'pending', 'number': 44, 'created_at': 'c'}
+    out = pl.normalize_pipeline(trigger_answer, 'https://app.circleci.com', 'circleci/o/p')
+    assert set(out) == set(pl.PIPELINE_FIELDS)
+    assert out['url'] == 'https://app.circleci.com/pipelines/circleci/o/p/44'
+    assert out['updated_at'] is None and out['errors'] == []
+    with pytest.raises(CircleCIError, match='instead of a JSON object'):
+        pl.normalize_pipeline(['x'], 'w')
+
+
+def test_normalize_workflow_and_job():
+    wf = pl.normalize_workflow({'id': 'w1', 'name': 'build', 'status': 'success', 'pipeline_number': 43,
+                                'project_slug': 'gh/acme/app', 'pipeline_id': 'p1', 'extra': 1}, 'https://w')
+    assert wf == {'id': 'w1', 'name': 'build', 'status': 'success', 'url': 'https://w/pipelines/github/acme/app/43/workflows/w1',
+                  'created_at': None, 'stopped_at': None, 'tag': None, 'pipeline_id': 'p1'}
+    job = pl.normalize_job({'id': 'j', 'name': 'hold', 'type': 'approval', 'status': 'on_hold',
+                            'approval_request_id': 'r', 'dependencies': ['x']})
+    assert set(job) == set(pl.JOB_FIELDS)
+    assert job['job_number'] is None and job['approval_request_id'] == 'r'
+
+
+def test_current_workflows_keep_the_newest_run_of_each_name():
+    old = {'id': 'a1', 'name': 'test', 'status': 'failed', 'created_at': '2026-11-27T10:00:00Z'}
+    build = {'id': 'b1', 'name': 'build', 'status': 'success', 'created_at': '2026-11-27T10:00:00Z'}
+    new = {'id': 'a2', 'name': 'test', 'status': 'running', 'created_at': '2026-11-27T10:05:00Z'}
+    assert pl.current_workflows([old, build, new]) == [new, build]
+    assert pl.current_workflows([new, build, old]) == [new, build]
+    same_time = dict(new, created_at=old['created_at'])
+    # Same second: the ids a rerun returned win.
+    assert pl.current_workflows([same_time, old], prefer=['a2']) == [same_time]
+    assert pl.current_workflows([]) == []
+
+
+@pytest.mark.parametrize('state, statuses, summary', [
+    ('errored', [], 'errored'),
+    ('pending', [], 'pending'),
+    ('created', [], 'pending'),
+    ('created', ['success', 'success'], 'success'),
+    ('created', ['success', 'failed'], 'failed'),
+    ('created', ['success', 'canceled'], 'failed'),
+    ('created', ['running', 'failed'], 'running'),
+    ('created', ['on_hold', 'success'], 'on_hold'),
+    ('created', ['on_hold', 'queued'], 'running'),
+])
+def test_summarize(state, statuses, summary):
+    workflows = [{'id': str(i), 'name': str(i), 'status': s} for i, s in enumerate(statuses)]
+    assert pl.summarize(state, workflows) == summary
+
+
+def test_summarize_a_setup_workflow_alone_is_pending():
+    assert pl.summarize('created', [{'name': 'setup', 'status': 'success', 'tag': 'setup'}]) == 'pending'
+    assert pl.summarize('created', [{'name': 'setup', 'status': 'failed', 'tag': 'setup'}]) == 'failed'
+
+
+# -- plans ------------------------------------------------------------------------
+
+def wfs(**statuses):
+    return [{'id': 'w-' + name, 'name': name, 'status': status} for name, status in statuses.items()]
+
+
+def test_plan_cancel_only_the_unfinished():
+    workflows = wfs(build='success', test='running', deploy='on_hold')
+    to_cancel, after = pl.plan_cancel(workflows)
+    assert [w['name'] for w in to_cancel] == ['test', 'deploy']
+    assert [w['status'] for w in after] == ['success', 'canceled', 'canceled']
+    assert pl.plan_cancel(wfs(build='success', test='failed')) == ([], wfs(build='success', test='failed'))
+
+
+def test_plan_rerun_the_failed_and_name_the_failing():
+    to_rerun, busy = pl.plan_rerun(wfs(build='success', test='failed', lint='failing', docs='canceled'))
+    assert [w['name'] for w in to_rerun] == ['test']
+    assert [w['name'] for w in busy] == ['lint']
+    assert pl.plan_rerun(wfs(build='success')) == ([], [])
+
+
+def test_plan_approve_by_job_name_and_type():
+    def job(name, status, kind='approval'):
+        return {'name': name, 'status': status, 'type': kind}
+    workflows = [
+        dict(wfs(deploy='on_hold')[0], jobs=[job('build', 'success', 'build'), job('hold-for-prod', 'on_hold')]),
+        dict(wfs(eu='success')[0], jobs=[job('hold-for-prod', 'success')]),
+        dict(wfs(us='running')[0], jobs=[job('hold-for-prod', 'blocked'), job('hold-for-qa', 'on_hold')]),
+        dict(wfs(other='success')[0], jobs=[job('hold-for-prod', 'success', 'build')]),
+    ]
+    pending, approved, other = pl.plan_approve(workflows, 'hold-for-prod')
+    assert [w['name'] for w, j in pending] == ['deploy']
+    assert [w['name'] for w, j in approved] == ['eu']
+    assert [(w['name'], j['status']) for w, j in other] == [('us', 'blocked')]
+    assert pl.plan_approve(workflows, 'nope') == ([], [], [])
+    assert pl.approval_jobs(workflows) == ['hold-for-prod', 'hold-for-qa']
+
+
+def test_summarise_tests():
+    counts, failing = pl.summarise_tests([
+        {'name': 'a', 'result': 'success'}, {'name': 'b', 'result': 'failure', 'message': 'boom', 'file': 'f'},
+        {'name': 'c', 'result': 'skipped'}, {'name': 'd', 'result': None}, 'junk'])
+    assert counts == {'total': 4, 'passed': 1, 'skipped': 1, 'failed': 2}
+    assert [t['name'] for t in failing] == ['b', 'd']
+    assert failing[0] == {'name': 'b', 'classname': None, 'file': 'f', 'result': 'failure', 'message': 'boom'}
+    assert pl.summarise_tests([]) == ({'total': 0, 'passed': 0, 'skipped': 0, 'failed': 0}, [])
+
+
+# -- the wait -------------------------------------------------------------------
+
+def test_three_workflows_all_green_one_request_per_poll_and_no_poll_after_the_last_finished():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={
+        'build': [(0, 'running'), (12, 'success')],
+        'test': [(0, 'running'), (21, 'success')],
+        'lint': [(0, 'queued'), (3, 'running'), (8, 'success')],
+    })
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+    assert out['outcome'] == pl.FINISHED
+    assert [w['status'] for w in out['workflows']] == ['success'] * 3
+    # Polls at 5, 10, 15, 20, 25 s: the last workflow finished at 21 s, the wait returned at 25 s.
+    assert fake.reads == ['workflows'] * 5
+    assert out['polls'] == 5
+    assert out['waited_seconds'] == 25.0
+    assert clock.sleeps == [5.0] * 5
+    finished = [h for h in out['history'] if h['status'] == 'success']
+    assert [(h['name'], h['seconds']) for h in finished] == [('lint', 10.0), ('build', 15.0), ('test', 25.0)]
+    assert out['history'][0] == {'time': '2026-11-27T10:00:00Z', 'seconds': 0.0, 'what': 'pipeline', 'name': None,
+                                 'id': 'p1', 'status': 'created'}
+
+
+def test_one_red_workflow_of_three_is_seen_after_every_workflow_finished():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={
+        'build': [(0, 'running'), (4, 'success')],
+        'test': [(0, 'running'), (6, 'failing'), (9, 'failed')],
+        'deploy': [(0, 'running'), (14, 'success')],
+    })
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+    assert out['outcome'] == pl.FINISHED
+    assert [w['name'] for w in pl.not_green(out['workflows'])] == ['test']
+    assert out['waited_seconds'] == 15.0
+
+
+def test_a_pending_pipeline_is_read_until_created_then_its_workflows():
+    clock = FakeClock()
+    fake = FakePipeline(clock, state=[(0, 'pending'), (7, 'created')],
+                        workflows={'build': [(12, 'running'), (16, 'success')]})
+    out = wait(fake, clock)
+    assert out['outcome'] == pl.FINISHED
+    # A first read (no state given), pending at 5, created at 10, then the workflows: none at... 15 running, 20 success.
+    assert fake.reads == ['pipeline', 'pipeline', 'pipeline', 'workflows', 'workflows']
+    assert [h['status'] for h in out['history']] == ['pending', 'created', 'running', 'success']
+
+
+def test_an_errored_pipeline_ends_the_wait_with_its_errors():
+    clock = FakeClock()
+    fake = FakePipeline(clock, state=[(0, 'setup-pending'), (3, 'errored')])
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'setup-pending'})
+    assert out['outcome'] == pl.ERRORED
+    assert fake.reads == ['pipeline']
+    assert pl.error_messages(out['pipeline']) == 'Unexpected argument(s): deploy_env'
+    assert out['workflows'] == []
+
+
+def test_no_workflow_is_not_success_it_fails_after_the_grace_period():
+    clock = FakeClock()
+    fake = FakePipeline(clock)
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, first_workflow_timeout=30)
+    assert out['outcome'] == pl.NO_WORKFLOW
+    assert out['waited_seconds'] == 30.0
+    assert fake.reads == ['workflows'] * 6
+
+
+def test_a_workflow_that_appears_within_the_grace_period_is_followed():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(22, 'running'), (31, 'success')]})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, first_workflow_timeout=30)
+    assert out['outcome'] == pl.FINISHED
+    assert out['waited_seconds'] == 35.0
+
+
+def test_the_grace_period_counts_from_when_the_pipeline_was_created():
+    clock = FakeClock()
+    fake = FakePipeline(clock, state=[(0, 'pending'), (40, 'created')],
+                        workflows={'build': [(60, 'running'), (62, 'success')]})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'pending'}, first_workflow_timeout=30)
+    assert out['outcome'] == pl.FINISHED
+
+
+def test_dynamic_config_the_setup_workflow_is_followed_by_the_real_ones():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'setup': [(0, 'running'), (4, 'success')],
+                                          'build': [(13, 'running'), (18, 'success')]}, tags={'setup': 'setup'})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+    assert out['outcome'] == pl.FINISHED
+    assert [w['name'] for w in out['workflows']] == ['setup', 'build']
+    assert out['waited_seconds'] == 20.0
+    # A setup workflow that is never followed: no workflow ran.
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'setup': [(0, 'success')]}, tags={'setup': 'setup'})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, first_workflow_timeout=20)
+    assert out['outcome'] == pl.NO_WORKFLOW
+
+
+def test_on_hold_is_not_finished_the_wait_goes_on_until_the_timeout():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'success')], 'deploy': [(0, 'running'), (6, 'on_hold')]})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, timeout=40)
+    assert out['outcome'] == pl.TIMEOUT
+    assert out['waited_seconds'] == 40.0
+    assert [w['status'] for w in out['workflows']] == ['success', 'on_hold']
+
+
+def test_stop_on_hold_returns_as_soon_as_every_unfinished_workflow_waits_for_approval():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running'), (13, 'success')],
+                                          'deploy': [(0, 'running'), (6, 'on_hold')]})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, stop_on_hold=True)
+    assert out['outcome'] == pl.ON_HOLD
+    # At 10 s deploy waits but build runs; at 15 s build has finished.
+    assert out['waited_seconds'] == 15.0
+
+
+def test_a_red_workflow_with_the_rest_on_hold_ends_the_wait_early():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'test': [(0, 'running'), (8, 'failed')], 'deploy': [(0, 'on_hold')]})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+    assert out['outcome'] == pl.ON_HOLD
+    assert out['waited_seconds'] == 10.0
+    assert [w['name'] for w in pl.not_green(out['workflows'])] == ['test']
+
+
+def test_timeout_polls_last_at_the_deadline():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running')]})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, timeout=12)
+    assert out['outcome'] == pl.TIMEOUT
+    assert clock.sleeps == [5.0, 5.0, 2.0]
+    assert out['waited_seconds'] == 12.0
+    assert len(fake.reads) == 3
+
+
+def test_the_interval_grows_after_the_first_minute():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running'), (300, 'success')]})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+    assert out['outcome'] == pl.FINISHED
+    assert clock.sleeps[:12] == [5.0] * 12
+    assert clock.sleeps[12] == pytest.approx(5.5)
+    assert max(clock.sleeps) == pytest.approx(20.0)
+    # 5 minutes for about 32 requests, not 60.
+    assert len(fake.reads) < 35
+
+
+def test_429_while_polling_slows_down_and_keeps_waiting():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running'), (18, 'success')]})
+    calls = {'n': 0}
+    real = fake.read_workflows
+
+    def flaky():
+        calls['n'] += 1
+        if calls['n'] in (2, 3):
+            fake.reads.append('workflows')
+            raise CircleCIError('CircleCI answered 429 Too Many Requests for GET /api/v2/pipeline/p1/workflow',
+                                status=429)
+        return real()
+
+    out = pl.wait_for_pipeline(fake.read_pipeline, flaky, 600, 5, pipeline={'id': 'p1', 'state': 'created'},
+                               clock=clock.clock, sleep=clock.sleep, now=clock.now)
+    assert out['outcome'] == pl.FINISHED
+    assert out['rate_limited'] == 2
+    # 5 (ok), 5 (429), then 10 (429), then 20: the interval doubles while rate limited, and resets.
+    assert clock.sleeps == [5.0, 5.0, 10.0, 20.0]
+
+
+def test_other_errors_while_polling_end_the_wait():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running')]})
+    fake.fail_next = [CircleCIError('CircleCI answered 401 Unauthorized', status=401)]
+    with pytest.raises(CircleCIError, match='401'):
+        wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+
+
+def test_a_rerun_is_followed_until_its_new_workflow_is_listed_and_finished():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'test': [(0, 'failed')], 'build': [(0, 'success')]})
+    state = {'t': clock.t}
+    real = fake.read_workflows
+
+    def with_rerun():
+        items = real()
+        if clock.t - state['t'] >= 10:  # CircleCI lists the new run from 10 s on
+            status = 'running' if clock.t - state['t'] < 20 else 'success'
+            items.append({'id': 'new', 'name': 'test', 'status': status, 'created_at': '2026-11-27T10:00:00Z'})
+        return items
+
+    out = pl.wait_for_pipeline(fake.read_pipeline, with_rerun, 600, 5, pipeline={'id': 'p1', 'state': 'created'},
+                               workflows=fake.read_workflows(), expect_ids=['new'],
+                               clock=clock.clock, sleep=clock.sleep, now=clock.now)
+    assert out['outcome'] == pl.FINISHED
+    assert out['waited_seconds'] == 20.0
+    assert [(w['id'], w['status']) for w in out['workflows']] == [('new', 'success'), ('w-build', 'success')]
+
+
+def test_an_approved_workflow_still_listed_on_hold_is_not_taken_for_a_new_hold():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'deploy': [(0, 'on_hold'), (7, 'running'), (16, 'on_hold')]})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, workflows=fake.read_workflows(),
+               released=['w-deploy'], stop_on_hold=True)
+    # 5 s: still on_hold (just approved, not counted); 10 s running; 15 s running; 20 s on hold again.
+    assert out['outcome'] == pl.ON_HOLD
+    assert out['waited_seconds'] == 20.0
+
+
+def test_poll_interval_must_be_positive():
+    with pytest.raises(ValueError):
+        pl.wait_for_pipeline(None, None, 10, 0)
