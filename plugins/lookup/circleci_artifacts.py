@@ -11,15 +11,20 @@ name: circleci_artifacts
 short_description: Read the artifacts of CircleCI builds at template time
 version_added: 0.1.0
 description:
-  - Returns the artifacts of CircleCI builds (C(path), C(pretty_path), C(node_index), C(url)),
+  - Returns the artifacts of CircleCI builds or of the jobs of a pipeline (C(path), C(node_index), C(url), ...),
     read on the controller when the template is rendered.
-  - Terms are projects (V(acme/app), V(github/acme/app), V(bitbucket/acme/lib)).
+  - Terms are projects (V(acme/app), V(github/acme/app), V(bitbucket/acme/lib), V(circleci/<org-uuid>/<project-uuid>)).
   - For each project, either the builds of O(build_num) (C(GET /project/.../{build_num}/artifacts))
     or, with O(latest=true), the newest build that matches O(branch) and O(filter)
-    (C(GET /project/.../latest/artifacts?branch=&filter=)).
-  - Several builds (several O(build_num), several projects, or both) are read concurrently,
-    at most O(workers) requests at a time over one HTTP session; the result keeps the order
-    of the terms, then of O(build_num).
+    (C(GET /project/.../latest/artifacts?branch=&filter=)), through API v1.1.
+  - With O(pipeline_id) or O(workflow_id), through API v2, the artifacts of the jobs of a pipeline or of one
+    workflow (of the jobs named O(job) only, when it is set). That is the pipeline's workflows
+    (C(GET /api/v2/pipeline/{id}/workflow)), the jobs of each (C(GET /api/v2/workflow/{id}/job)), then each
+    job's artifacts (C(GET /api/v2/project/{slug}/{job_number}/artifacts)). This also serves
+    C(circleci/) projects, which API v1.1 cannot reach.
+  - Several builds or jobs are read concurrently, at most O(workers) requests at a time over one HTTP
+    connection pool; the result keeps the order of the terms, then of O(build_num) (or of the workflows,
+    then of their jobs).
   - O(pattern) keeps the artifacts whose C(path) matches a shell glob; O(output=url)
     returns the download URLs only.
 author:
@@ -28,15 +33,17 @@ options:
   _terms:
     description:
       - Projects as V(username/project) (the VCS is O(vcs_type)) or V(vcs_type/username/project)
-        (V(gh) and V(bb) are accepted for V(github) and V(bitbucket)).
+        (V(gh) and V(bb) are accepted for V(github) and V(bitbucket)), or V(circleci/<org-uuid>/<project-uuid>).
+      - With O(pipeline_id) or O(workflow_id), at most one term. CircleCI tells the pipeline's project, and a
+        term given must name that project.
     type: list
     elements: str
-    required: true
+    required: false
   build_num:
     description:
       - Numbers of the builds whose artifacts to read, in each project term; one number
         (V(42)) or a list of numbers (V([40, 41, 42])).
-      - Exactly one of O(build_num) and O(latest=true) must be given.
+      - Exactly one of O(build_num), O(latest=true), O(pipeline_id) and O(workflow_id) must be given.
       - An empty list reads nothing and returns an empty list.
       - An unknown build number is an error (CircleCI answers 404 C(Build not found)).
     type: raw
@@ -60,6 +67,23 @@ options:
     type: str
     choices: [completed, successful, failed, running]
     default: successful
+  pipeline_id:
+    description:
+      - Read the artifacts of every job of this pipeline (its id, a UUID, as
+        RV(ciops.circleci.circleci_pipeline#module:pipeline.id) returns it), through API v2.
+      - After a rerun the newest run of each workflow counts.
+    type: str
+  workflow_id:
+    description:
+      - Read the artifacts of every job of this workflow (its id, a UUID), through API v2.
+    type: str
+  job:
+    description:
+      - With O(pipeline_id) or O(workflow_id), only the jobs of this name (or of these names, as a list), for example
+        V(build).
+      - A name that no job of the pipeline or workflow has is an error, so a typo cannot go unnoticed.
+    type: list
+    elements: str
   pattern:
     description:
       - Keep only the artifacts whose C(path) matches this shell glob (C(*), C(?), C([...]);
@@ -85,7 +109,12 @@ notes:
   - Runs on the controller, like every lookup; the token is read from O(api_token), the variable
     C(circleci_api_token) or the E(CIRCLECI_TOKEN) environment variable, so it never has to be
     written in a playbook.
-  - One request per build; the artifact list of a build is not paged by CircleCI.
+  - One request per build; the artifact list of a build is not paged by CircleCI (API v1.1). API v2 pages it.
+  - A pipeline of W workflows and J jobs with O(pipeline_id) costs 1 + W + J requests (more when lists are paged).
+  - A job number of API v2 is the same number as the build number of API v1.1, so the C(build_num) of an artifact
+    read through a pipeline is its job's number.
+  - Unknown keyword options are an error (for example V(patern=...)), so a misspelt O(pattern) cannot return
+    every artifact.
   - Downloading an artifact URL needs the token too (header C(Circle-Token)), for example with
     M(ansible.builtin.get_url) and O(ansible.builtin.get_url#module:headers).
   - CircleCI does not tell which build O(latest=true) picked; the returned C(build_num) is then null.
@@ -98,6 +127,9 @@ notes:
 seealso:
   - plugin: ciops.circleci.circleci_builds
     plugin_type: lookup
+  - plugin: ciops.circleci.circleci_pipelines
+    plugin_type: lookup
+  - module: ciops.circleci.circleci_pipeline
 extends_documentation_fragment:
   - ciops.circleci.connection
   - ciops.circleci.connection.plugins
@@ -132,6 +164,15 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ query('ciops.circleci.circleci_artifacts', 'acme/app', build_num=green, output='url') }}"
 
+- name: The tarball of the build job of the pipeline an earlier task triggered (API v2)
+  ansible.builtin.set_fact:
+    tarball_url: "{{ query('ciops.circleci.circleci_artifacts', pipeline_id=ci.pipeline.id, job='build', pattern='*.tar.gz', output='url') | first }}"
+
+- name: Every artifact of one workflow of a GitHub App project
+  ansible.builtin.debug:
+    msg: "{{ item.job }}: {{ item.path }}"
+  loop: "{{ query('ciops.circleci.circleci_artifacts', 'circleci/9a3c1f0e-2b7d-4c55-8e11-0f6b2d9c7a41/5d7f2e8a-61b4-4f0c-9d3e-7a2b1c0e9f58', workflow_id=wf_id) }}"
+
 - name: Newest completed build of a Bitbucket project, whatever its outcome
   ansible.builtin.debug:
     msg: "{{ query('ciops.circleci.circleci_artifacts', 'bitbucket/acme/lib', latest=true, filter='completed') }}"
@@ -151,7 +192,7 @@ _list:
       type: str
       sample: home/circleci/project/dist/app-1.0.0.tar.gz
     pretty_path:
-      description: The path as CircleCI shows it.
+      description: The path as CircleCI shows it (API v1.1 only).
       type: str
       sample: $CIRCLE_ARTIFACTS/dist/app-1.0.0.tar.gz
     node_index:
@@ -167,16 +208,44 @@ _list:
       type: str
       sample: github/acme/app
     build_num:
-      description: The build the artifact belongs to (added by the lookup); null with O(latest=true).
+      description:
+        - The build the artifact belongs to (added by the lookup); null with O(latest=true).
+        - With O(pipeline_id) or O(workflow_id), the job's number (the same number).
       type: int
       sample: 42
+    pipeline_id:
+      description: With O(pipeline_id) or O(workflow_id), the pipeline of the job (added by the lookup).
+      type: str
+      sample: 5034460f-c7c4-4c43-9457-de07e2029e7b
+    workflow:
+      description: With O(pipeline_id) or O(workflow_id), the name of the job's workflow (added by the lookup).
+      type: str
+      sample: build-and-test
+    workflow_id:
+      description: With O(pipeline_id) or O(workflow_id), the id of the job's workflow (added by the lookup).
+      type: str
+      sample: fda08377-fe7e-46b1-8992-3a7aaecac9c3
+    job:
+      description: With O(pipeline_id) or O(workflow_id), the name of the job (added by the lookup).
+      type: str
+      sample: build
+    job_number:
+      description: With O(pipeline_id) or O(workflow_id), the number of the job (added by the lookup).
+      type: int
+      sample: 1207
 '''
 
 import fnmatch
 
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.ciops.circleci.plugins.module_utils import _v2
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
+    check_uuid,
+    current_workflows,
+    map_concurrently,
+)
 from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
 from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_filter, check_build_num
 from ansible_collections.ciops.circleci.plugins.plugin_utils._lookup import CircleCILookupBase
@@ -272,9 +341,107 @@ def read_all(client, jobs, workers, branch=None, build_filter=None):
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+# ---------------------------------------------------------------------------
+# API v2: the artifacts of a pipeline's (or a workflow's) jobs
+# ---------------------------------------------------------------------------
+
+def check_job_names(names):
+    if names is None:
+        return None
+    if isinstance(names, str):
+        names = [names]
+    if not names or any(not isinstance(n, str) or not n.strip() for n in names):
+        raise CircleCIError('job must be a job name or a list of job names, got %r' % (names,))
+    return list(dict.fromkeys(n.strip() for n in names))
+
+
+def plan_v2(terms, default_vcs_type, pipeline_id=None, workflow_id=None, jobs=None, build_nums=None, latest=False,
+            branch=None, filter_given=False):
+    """(project or None, pipeline_id, workflow_id, job names or None), checked before any request."""
+    if pipeline_id and workflow_id:
+        raise CircleCIError('give either pipeline_id or workflow_id, not both')
+    given = [name for name, value in (('build_num', build_nums is not None), ('latest', latest), ('branch', branch),
+                                      ('filter', filter_given)) if value]
+    if given:
+        raise CircleCIError('%s cannot be combined with %s, which already names the jobs'
+                            % (', '.join(given), 'pipeline_id' if pipeline_id else 'workflow_id'))
+    if len(terms or []) > 1:
+        raise CircleCIError('with %s give at most one project term: the pipeline belongs to one project'
+                            % ('pipeline_id' if pipeline_id else 'workflow_id'))
+    project = parse_project_slug(terms[0], default_vcs_type) if terms else None
+    if pipeline_id:
+        pipeline_id = check_uuid('pipeline_id', pipeline_id)
+    else:
+        workflow_id = check_uuid('workflow_id', workflow_id)
+    return project, pipeline_id, workflow_id, check_job_names(jobs)
+
+
+def project_of(workflow, project):
+    """The project of a workflow, as CircleCI names it; it must be the term's, when one was given."""
+    slug = workflow.get('project_slug')
+    found = parse_project_slug(slug) if slug else project
+    if found is None:
+        raise CircleCIError('CircleCI did not say which project workflow %s belongs to: give the project as a term'
+                            % workflow.get('id'))
+    if project is not None and found != project:
+        raise CircleCIError('Workflow %s (%s) belongs to %s, not to %s: check the id and the project'
+                            % (workflow.get('id'), workflow.get('name'), found.slug, project.slug))
+    return found
+
+
+def read_pipeline_artifacts(client, project, pipeline_id=None, workflow_id=None, jobs=None, workers=8):
+    """The artifacts of the jobs of a pipeline (its newest workflow runs) or of one workflow, each tagged
+    with its project, pipeline, workflow and job; jobs, then their artifacts, read concurrently."""
+    if pipeline_id:
+        workflows = current_workflows(client.paginate_v2(_v2.path('pipeline', pipeline_id, 'workflow')))
+    else:
+        workflows = [client.get(_v2.path('workflow', workflow_id), api='v2')]
+    job_lists = map_concurrently(client, lambda w: client.paginate_v2(_v2.path('workflow', w['id'], 'job')),
+                                 workflows, workers)
+    selected = []
+    for workflow, job_list in zip(workflows, job_lists):
+        for job in job_list:
+            if jobs is not None and job.get('name') not in jobs:
+                continue
+            if job.get('type', 'build') == 'build' and job.get('job_number') is not None:
+                selected.append((project_of(workflow, project), workflow, job))
+    if jobs is not None:
+        names = set(j.get('name') for job_list in job_lists for j in job_list)
+        missing = [n for n in jobs if n not in names]
+        if missing:
+            what = 'pipeline %s' % pipeline_id if pipeline_id else 'workflow %s' % workflow_id
+            raise CircleCIError('%s has no job named %s (its jobs: %s)' % (
+                what, ', '.join(missing), ', '.join(sorted(names)) or 'none yet'))
+
+    def artifacts_of(entry):
+        job_project, workflow, job = entry
+        items = client.paginate_v2(_v2.project_path(job_project, str(job['job_number']), 'artifacts'))
+        return [dict(a, project=job_project.slug, pipeline_id=workflow.get('pipeline_id'), workflow=workflow.get('name'),
+                     workflow_id=workflow.get('id'), job=job.get('name'), job_number=job['job_number'],
+                     build_num=job['job_number'])
+                for a in items if isinstance(a, dict)]
+
+    return map_concurrently(client, artifacts_of, selected, workers)
+
+
 class LookupModule(CircleCILookupBase):
 
     def lookup(self, client, terms, variables):
+        pipeline_id = self.get_option('pipeline_id') or None
+        workflow_id = self.get_option('workflow_id') or None
+        jobs = self.get_option('job')
+        if pipeline_id or workflow_id:
+            dummy, origin = self.get_option_and_origin('filter')
+            project, pipeline_id, workflow_id, jobs = plan_v2(
+                terms, client.vcs_type, pipeline_id, workflow_id, jobs, self.get_option('build_num'),
+                self.get_option('latest'), self.get_option('branch') or None, origin != 'default')
+            workers = check_workers(self.get_option('workers'))
+            result = []
+            for artifacts in read_pipeline_artifacts(client, project, pipeline_id, workflow_id, jobs, workers):
+                result.extend(select(artifacts, self.get_option('pattern') or None, self.get_option('output')))
+            return result
+        if jobs is not None:
+            raise CircleCIError('job selects jobs of a pipeline or workflow: give pipeline_id or workflow_id too')
         latest = self.get_option('latest')
         branch = self.get_option('branch') or None
         build_filter, origin = self.get_option_and_origin('filter')

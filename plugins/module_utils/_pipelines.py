@@ -19,6 +19,8 @@ import datetime
 import re
 import time
 
+from concurrent.futures import ThreadPoolExecutor
+
 from urllib.parse import urlsplit
 
 from ansible_collections.ciops.circleci.plugins.module_utils._builds import iso_time, next_poll_interval, utc_now
@@ -353,6 +355,29 @@ def plan_approve(workflows, approval_job):
 
 def approval_jobs(workflows):
     return sorted(set(j.get('name') for w in workflows for j in w.get('jobs') or [] if j.get('type') == 'approval'))
+
+
+# ---------------------------------------------------------------------------
+# Reading many things at once
+# ---------------------------------------------------------------------------
+
+def map_concurrently(client, func, items, workers):
+    """[func(item) for item in items], at most ``workers`` at a time over the client's one
+    session (its connection pool grown to match); results in the order of items. On the
+    first error the calls not yet started are dropped and the error is raised."""
+    items = list(items)
+    if workers <= 1 or len(items) <= 1:
+        return [func(item) for item in items]
+    size = min(workers, len(items))
+    client.allow_parallel(size)
+    executor = ThreadPoolExecutor(max_workers=size)
+    futures = [executor.submit(func, item) for item in items]
+    try:
+        return [future.result() for future in futures]
+    finally:
+        for future in futures:
+            future.cancel()
+        executor.shutdown(wait=True)
 
 
 # ---------------------------------------------------------------------------

@@ -175,8 +175,6 @@ failing_tests:
       message: "AssertionError: expected 302, got 200"
 '''
 
-from concurrent.futures import ThreadPoolExecutor
-
 from ansible_collections.ciops.circleci.plugins.module_utils import _v2
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
@@ -184,6 +182,7 @@ from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
     check_pipeline_number,
     check_uuid,
     current_workflows,
+    map_concurrently,
     normalize_job,
     normalize_pipeline,
     normalize_workflow,
@@ -266,16 +265,7 @@ def gather(module):
         return result
     project = module.project or parse_project_slug(pipeline['project_slug'])
     jobs = [(w, j) for w in workflows for j in w['jobs'] if j.get('job_number') is not None and j.get('status') in JOB_FINISHED]
-    if len(jobs) > 1 and p['workers'] > 1:
-        size = min(p['workers'], len(jobs))
-        client.allow_parallel(size)
-        executor = ThreadPoolExecutor(max_workers=size)
-        try:
-            answers = list(executor.map(lambda wj: read_tests(client, project, wj[1]['job_number']), jobs))
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
-    else:
-        answers = [read_tests(client, project, j['job_number']) for dummy, j in jobs]
+    answers = map_concurrently(client, lambda wj: read_tests(client, project, wj[1]['job_number']), jobs, p['workers'])
     for (workflow, job), tests in zip(jobs, answers):
         counts, failing = summarise_tests(tests)
         job['tests'] = counts

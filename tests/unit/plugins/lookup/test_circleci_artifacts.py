@@ -258,3 +258,162 @@ def test_query_of_the_request_log_helper_is_exact(api, run_lookup):
     api.add(responses.GET, APP + '/latest/artifacts', json=[])
     run_lookup('circleci_artifacts', ['acme/app'], latest=True, branch='main')
     assert dict(parse_qsl(urlsplit(api.calls[0].request.url).query)) == {'filter': 'successful', 'branch': 'main'}
+
+
+# ------------------------------------------------------------------ API v2: a pipeline's jobs
+V2 = API.replace('/api/v1.1', '/api/v2')
+PID = '5034460f-c7c4-4c43-9457-de07e2029e7b'
+WID = 'fda08377-fe7e-46b1-8992-3a7aaecac9c3'
+APP_SLUG = 'circleci/9a3c1f0e-2b7d-4c55-8e11-0f6b2d9c7a41/5d7f2e8a-61b4-4f0c-9d3e-7a2b1c0e9f58'
+
+
+def v2_page(items, token=None):
+    return {'items': items, 'next_page_token': token}
+
+
+def v2_workflow(name, slug='gh/acme/app', wid=None, created='2026-11-27T10:00:00Z'):
+    return {'id': wid or 'wf-' + name, 'name': name, 'status': 'success', 'pipeline_id': PID, 'pipeline_number': 43,
+            'project_slug': slug, 'created_at': created}
+
+
+def v2_job(name, number, kind='build'):
+    return {'id': 'job-' + name, 'name': name, 'type': kind, 'status': 'success', 'job_number': number}
+
+
+def v2_artifacts(number, paths=(TARBALL, JUNIT)):
+    return v2_page([{'path': p, 'node_index': 0, 'url': 'https://output.circle-artifacts.com/%d/%s' % (number, p)}
+                    for p in paths])
+
+
+def serve_pipeline(api, slug_path='github/acme/app'):
+    api.add(responses.GET, V2 + '/pipeline/%s/workflow' % PID,
+            json=v2_page([v2_workflow('build'), v2_workflow('deploy')], token='p2'))
+    api.add(responses.GET, V2 + '/pipeline/%s/workflow?page-token=p2' % PID, json=v2_page([v2_workflow('lint')]))
+    api.add(responses.GET, V2 + '/workflow/wf-build/job', json=v2_page([v2_job('build', 11), v2_job('test', 12)]))
+    api.add(responses.GET, V2 + '/workflow/wf-deploy/job',
+            json=v2_page([v2_job('hold-for-prod', None, 'approval'), v2_job('deploy', 13)]))
+    api.add(responses.GET, V2 + '/workflow/wf-lint/job', json=v2_page([v2_job('lint', 14)]))
+    for number, paths in ((11, (TARBALL,)), (12, (JUNIT,)), (13, ()), (14, ('home/circleci/project/lint.txt',))):
+        api.add(responses.GET, V2 + '/project/%s/%d/artifacts' % (slug_path, number), json=v2_artifacts(number, paths))
+
+
+def test_a_pipelines_artifacts_through_its_workflows_and_jobs(api, run_lookup):
+    serve_pipeline(api)
+    result = run_lookup('circleci_artifacts', [], pipeline_id=PID)
+    assert [(a['workflow'], a['job'], a['path']) for a in result] == [
+        ('build', 'build', TARBALL), ('build', 'test', JUNIT), ('lint', 'lint', 'home/circleci/project/lint.txt')]
+    assert result[0] == {'path': TARBALL, 'node_index': 0, 'url': 'https://output.circle-artifacts.com/11/' + TARBALL,
+                         'project': 'github/acme/app', 'pipeline_id': PID, 'workflow': 'build', 'workflow_id': 'wf-build',
+                         'job': 'build', 'job_number': 11, 'build_num': 11}
+    paths = sorted(urlsplit(c.request.url).path for c in api.calls)
+    # 2 pages of workflows, 3 job lists, 4 artifact lists (the approval job has none): 9 requests.
+    assert len(api.calls) == 9
+    assert '/api/v2/project/github/acme/app/13/artifacts' in paths
+    assert all(c.request.headers['Circle-Token'] == TOKEN for c in api.calls)
+
+
+def test_the_build_jobs_tarball_by_job_name_and_pattern(api, run_lookup):
+    api.add(responses.GET, V2 + '/pipeline/%s/workflow' % PID, json=v2_page([v2_workflow('build'), v2_workflow('lint')]))
+    api.add(responses.GET, V2 + '/workflow/wf-build/job', json=v2_page([v2_job('build', 11), v2_job('test', 12)]))
+    api.add(responses.GET, V2 + '/workflow/wf-lint/job', json=v2_page([v2_job('lint', 14)]))
+    api.add(responses.GET, V2 + '/project/github/acme/app/11/artifacts', json=v2_artifacts(11))
+    result = run_lookup('circleci_artifacts', ['gh/acme/app'], pipeline_id=PID, job='build', pattern='*.tar.gz',
+                        output='url')
+    assert result == ['https://output.circle-artifacts.com/11/' + TARBALL]
+    # Only the build job's artifacts are read.
+    assert len(api.calls) == 4
+
+
+def test_a_job_name_no_job_has_is_an_error_naming_the_jobs(api, run_lookup):
+    api.add(responses.GET, V2 + '/pipeline/%s/workflow' % PID, json=v2_page([v2_workflow('build')]))
+    api.add(responses.GET, V2 + '/workflow/wf-build/job', json=v2_page([v2_job('build', 11), v2_job('test', 12)]))
+    with pytest.raises(AnsibleError, match='pipeline %s has no job named biuld \\(its jobs: build, test\\)' % PID):
+        run_lookup('circleci_artifacts', [], pipeline_id=PID, job=['biuld'])
+
+
+def test_the_newest_run_of_a_rerun_workflow_counts(api, run_lookup):
+    api.add(responses.GET, V2 + '/pipeline/%s/workflow' % PID, json=v2_page([
+        v2_workflow('build', wid='new', created='2026-11-27T10:30:00Z'), v2_workflow('build', wid='old')]))
+    api.add(responses.GET, V2 + '/workflow/new/job', json=v2_page([v2_job('build', 21)]))
+    api.add(responses.GET, V2 + '/project/github/acme/app/21/artifacts', json=v2_artifacts(21, (TARBALL,)))
+    result = run_lookup('circleci_artifacts', [], pipeline_id=PID)
+    assert [(a['workflow_id'], a['build_num']) for a in result] == [('new', 21)]
+
+
+def test_one_workflow_of_a_github_app_project(api, run_lookup):
+    api.add(responses.GET, V2 + '/workflow/' + WID, json=v2_workflow('deploy', slug=APP_SLUG, wid=WID))
+    api.add(responses.GET, V2 + '/workflow/%s/job' % WID, json=v2_page([v2_job('package', 3)]))
+    api.add(responses.GET, V2 + '/project/%s/3/artifacts' % APP_SLUG, json=v2_artifacts(3, (TARBALL,)))
+    result = run_lookup('circleci_artifacts', [APP_SLUG], workflow_id=WID)
+    assert [(a['project'], a['workflow'], a['job'], a['build_num']) for a in result] == [(APP_SLUG, 'deploy', 'package', 3)]
+
+
+def test_a_pipeline_of_another_project_is_refused(api, run_lookup):
+    api.add(responses.GET, V2 + '/pipeline/%s/workflow' % PID, json=v2_page([v2_workflow('build', slug='gh/acme/other')]))
+    api.add(responses.GET, V2 + '/workflow/wf-build/job', json=v2_page([v2_job('build', 11)]))
+    with pytest.raises(AnsibleError, match='Workflow wf-build \\(build\\) belongs to github/acme/other, not to github/acme/app'):
+        run_lookup('circleci_artifacts', ['acme/app'], pipeline_id=PID)
+    assert not [c for c in api.calls if 'artifacts' in c.request.url]
+
+
+def jobs_of_3x4(api, delay, log):
+    """A pipeline of 3 workflows x 4 build jobs; artifact answers take `delay` seconds."""
+    api.add(responses.GET, V2 + '/pipeline/%s/workflow' % PID, json=v2_page([v2_workflow(n) for n in ('a', 'b', 'c')]))
+    for index, name in enumerate(('a', 'b', 'c')):
+        api.add(responses.GET, V2 + '/workflow/wf-%s/job' % name,
+                json=v2_page([v2_job('%s%d' % (name, j), 100 + index * 4 + j) for j in range(4)]))
+    lock = threading.Lock()
+    state = {'in_flight': 0}
+
+    def callback(request):
+        number = int(re.search(r'/(\d+)/artifacts$', urlsplit(request.url).path).group(1))
+        with lock:
+            state['in_flight'] += 1
+            log.append(state['in_flight'])
+        time.sleep(delay)
+        with lock:
+            state['in_flight'] -= 1
+        return 200, {}, json.dumps(v2_artifacts(number, (TARBALL,)))
+
+    api.add_callback(responses.GET, re.compile(re.escape(V2) + r'/project/github/acme/app/\d+/artifacts'), callback=callback)
+
+
+def test_the_jobs_artifacts_are_read_concurrently_and_returned_in_order(api, run_lookup):
+    in_flight = []
+    jobs_of_3x4(api, 0.1, in_flight)
+    result = run_lookup('circleci_artifacts', [], pipeline_id=PID, workers=8)
+    assert [a['build_num'] for a in result] == list(range(100, 112))
+    assert len(api.calls) == 1 + 3 + 12
+    assert max(in_flight) == 8
+    sequential = []
+    api.calls.reset()
+    jobs_of_3x4(api, 0.01, sequential)
+    assert [a['build_num'] for a in run_lookup('circleci_artifacts', [], pipeline_id=PID, workers=1)] == list(range(100, 112))
+    assert max(sequential) == 1
+
+
+def test_a_misspelt_pattern_is_an_error_not_every_artifact(api, run_lookup):
+    for options in ({'build_num': 42}, {'pipeline_id': PID}):
+        with pytest.raises(AnsibleError) as exc:
+            run_lookup('circleci_artifacts', ['acme/app'], patern='*.tar.gz', **options)
+        assert 'lookup ciops.circleci.circleci_artifacts: unknown option patern; the options are:' in str(exc.value)
+        assert 'pattern' in str(exc.value).split('the options are:')[1]
+    assert len(api.calls) == 0
+
+
+@pytest.mark.parametrize('terms, options, message', [
+    ([], {'pipeline_id': PID, 'workflow_id': WID}, 'give either pipeline_id or workflow_id, not both'),
+    ([], {'pipeline_id': PID, 'build_num': 3}, 'build_num cannot be combined with pipeline_id'),
+    ([], {'workflow_id': WID, 'latest': True}, 'latest cannot be combined with workflow_id'),
+    ([], {'pipeline_id': PID, 'filter': 'failed'}, 'filter cannot be combined with pipeline_id'),
+    (['acme/app', 'acme/lib'], {'pipeline_id': PID}, 'with pipeline_id give at most one project term'),
+    ([], {'pipeline_id': '42'}, 'pipeline_id must be a UUID'),
+    ([], {'workflow_id': 'x'}, 'workflow_id must be a UUID'),
+    (['acme/app'], {'build_num': 1, 'job': 'build'}, 'job selects jobs of a pipeline or workflow: give pipeline_id or workflow_id'),
+    ([], {'pipeline_id': PID, 'job': ['']}, 'job must be a job name or a list of job names'),
+    ([APP_SLUG], {'build_num': 1}, 'read a pipeline\'s artifacts with pipeline_id instead'),
+])
+def test_bad_v2_input_fails_before_any_request(api, run_lookup, terms, options, message):
+    with pytest.raises(AnsibleError, match=re.escape(message)):
+        run_lookup('circleci_artifacts', terms, **options)
+    assert len(api.calls) == 0

@@ -1,0 +1,279 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, ciops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: circleci_pipelines
+short_description: Read a project's newest CircleCI pipelines and their workflows at template time (API v2)
+version_added: 0.2.0
+description:
+  - Returns the newest pipelines of CircleCI projects, newest first, each with its workflows and their statuses and
+    a one-word RV(_list[].status) for the whole pipeline, read on the controller when the template is rendered.
+  - Terms are projects (V(gh/acme/app), V(github/acme/app), V(bb/acme/lib), V(acme/app) with O(vcs_type), or
+    V(circleci/<org-uuid>/<project-uuid>)).
+  - Pipelines come from C(GET /api/v2/project/{slug}/pipeline) (of O(branch) only, when it is set), page after page
+    (page tokens) and no page more than needed; each pipeline's workflows from C(GET /api/v2/pipeline/{id}/workflow).
+    The workflows of several pipelines are read concurrently, at most O(workers) at a time, over one HTTP
+    connection pool.
+  - O(status) keeps the pipelines in that state, for example V(success) for "every workflow succeeded"; so
+    C(query('ciops.circleci.circleci_pipelines', 'gh/acme/app', branch='main', status='success', limit=1)) is the newest
+    green pipeline of main. Pipelines are then examined, newest first, until O(limit) match or O(scan_limit) have been
+    examined.
+author:
+  - ciops maintainers (@ciops)
+options:
+  _terms:
+    description:
+      - Projects, as V(provider/org/project) or V(username/project) (the VCS is O(vcs_type)).
+    type: list
+    elements: str
+    required: true
+  branch:
+    description:
+      - Only pipelines of this branch (sent to CircleCI as the C(branch) query parameter).
+    type: str
+  limit:
+    description:
+      - How many pipelines to return per project at most.
+    type: int
+    default: 10
+  status:
+    description:
+      - Keep only the pipelines whose RV(_list[].status) is one of these.
+      - V(success) every workflow succeeded; V(failed) every workflow finished, one or more not successfully;
+        V(running) a workflow is still running; V(on_hold) every unfinished workflow waits for an approval;
+        V(errored) the pipeline errored (no workflow ran); V(pending) no workflow yet, or none ran.
+    type: list
+    elements: str
+    choices: [success, failed, running, on_hold, errored, pending]
+  scan_limit:
+    description:
+      - With O(status), how many of a project's newest pipelines are examined at most, so that a filter that matches
+        nothing does not read the project's whole history.
+    type: int
+    default: 100
+  workers:
+    description:
+      - How many workflow requests are sent at the same time. V(1) reads them one by one.
+    type: int
+    default: 8
+notes:
+  - Runs on the controller; the token is read from O(api_token), the variable C(circleci_api_token) or the
+    E(CIRCLECI_TOKEN) environment variable, so it never has to be written in a playbook.
+  - After a rerun CircleCI lists the old and the new run of a workflow under one name; the newest run is shown.
+  - Unknown keyword options are an error, so a misspelt O(status) cannot widen the result silently.
+  - Returns a list; use C(query()) (or O(ignore:wantlist=true)) to always get one.
+seealso:
+  - module: ciops.circleci.circleci_pipeline
+  - module: ciops.circleci.circleci_pipeline_info
+  - plugin: ciops.circleci.circleci_artifacts
+    plugin_type: lookup
+extends_documentation_fragment:
+  - ciops.circleci.connection
+  - ciops.circleci.connection.plugins
+'''
+
+EXAMPLES = r'''
+# The token comes from CIRCLECI_TOKEN (or the circleci_api_token variable): never in the playbook.
+- name: The five newest pipelines of acme/app, with their workflows
+  ansible.builtin.debug:
+    msg: "{{ item.number }} {{ item.status }}: {{ item.workflows | map(attribute='name') | join(', ') }}"
+  loop: "{{ query('ciops.circleci.circleci_pipelines', 'gh/acme/app', limit=5) }}"
+
+- name: The newest pipeline of main whose workflows all succeeded
+  ansible.builtin.set_fact:
+    green: "{{ query('ciops.circleci.circleci_pipelines', 'gh/acme/app', branch='main', status='success', limit=1) | first }}"
+
+- name: Its build job's tarball
+  ansible.builtin.set_fact:
+    tarball_url: "{{ query('ciops.circleci.circleci_artifacts', pipeline_id=green.id, job='build', pattern='*.tar.gz', output='url') | first }}"
+
+- name: Fail when a pipeline of main waits for an approval
+  ansible.builtin.assert:
+    that: query('ciops.circleci.circleci_pipelines', 'gh/acme/app', branch='main', status='on_hold', limit=1) | length == 0
+'''
+
+RETURN = r'''
+_list:
+  description:
+    - One dictionary per pipeline, newest first, for each project in the order of the terms.
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The pipeline's id.
+      type: str
+      sample: 5034460f-c7c4-4c43-9457-de07e2029e7b
+    number:
+      description: The pipeline's number in the project.
+      type: int
+      sample: 43
+    state:
+      description: The pipeline's state, V(created) or V(errored) (or V(setup-pending), V(setup), V(pending)).
+      type: str
+      sample: created
+    status:
+      description: The pipeline in one word (see O(status)).
+      type: str
+      sample: success
+    created_at:
+      description: When it was created.
+      type: str
+      sample: "2026-11-27T10:00:00.000Z"
+    updated_at:
+      description: When it last changed.
+      type: str
+      sample: "2026-11-27T10:00:02.000Z"
+    url:
+      description: Its page in the CircleCI web app.
+      type: str
+      sample: https://app.circleci.com/pipelines/github/acme/app/43
+    project_slug:
+      description: Its project, as V(github/acme/app) or V(circleci/<org-uuid>/<project-uuid>).
+      type: str
+      sample: github/acme/app
+    branch:
+      description: Its branch, or null for a tag.
+      type: str
+      sample: main
+    tag:
+      description: Its tag, or null.
+      type: str
+      sample: null
+    revision:
+      description: The commit it built.
+      type: str
+      sample: 6b1c0a6b4f0e1d3c2b1a09f8e7d6c5b4a3928170
+    errors:
+      description: The pipeline's errors (C(type), C(message)).
+      type: list
+      elements: dict
+      sample: []
+    workflows:
+      description: Its workflows (C(id), C(name), C(status), C(url), C(created_at), C(stopped_at), C(tag), C(pipeline_id)).
+      type: list
+      elements: dict
+      sample:
+        - id: fda08377-fe7e-46b1-8992-3a7aaecac9c3
+          name: build-and-test
+          status: success
+          url: https://app.circleci.com/pipelines/github/acme/app/43/workflows/fda08377-fe7e-46b1-8992-3a7aaecac9c3
+          created_at: "2026-11-27T10:00:01.000Z"
+          stopped_at: "2026-11-27T10:04:41.000Z"
+          tag: null
+          pipeline_id: 5034460f-c7c4-4c43-9457-de07e2029e7b
+'''
+
+from ansible_collections.ciops.circleci.plugins.module_utils import _v2
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
+    SUMMARY_STATUSES,
+    current_workflows,
+    map_concurrently,
+    normalize_pipeline,
+    normalize_workflow,
+    summarize,
+    web_root,
+)
+from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
+from ansible_collections.ciops.circleci.plugins.plugin_utils._lookup import CircleCILookupBase
+
+MAX_WORKERS = 32
+
+
+def check_options(terms, default_vcs_type, limit, statuses, scan_limit, workers, branch):
+    """The projects to read, checked before any request."""
+    if not terms:
+        raise CircleCIError('circleci_pipelines needs at least one term: a project such as gh/acme/app')
+    for name, value in (('limit', limit), ('scan_limit', scan_limit)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise CircleCIError('%s must be a positive integer, got %r' % (name, value))
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
+        raise CircleCIError('workers must be an integer from 1 to %d, got %r' % (MAX_WORKERS, workers))
+    unknown = [s for s in statuses or [] if s not in SUMMARY_STATUSES]
+    if unknown:
+        raise CircleCIError('status must be one of %s, got %s' % (', '.join(SUMMARY_STATUSES), ', '.join(unknown)))
+    if branch == '':
+        raise CircleCIError('branch must not be empty')
+    projects = []
+    for term in terms:
+        project = parse_project_slug(term, default_vcs_type)
+        if project not in projects:
+            projects.append(project)
+    return projects
+
+
+def pages(client, project, branch):
+    """The project's pipelines, page by page (a generator: a page is read only when asked for)."""
+    path = _v2.project_path(project, 'pipeline')
+    token = None
+    seen = set()
+    while True:
+        params = {}
+        if branch:
+            params['branch'] = branch
+        if token:
+            params['page-token'] = token
+        page = client.get(path, api='v2', params=params or None, expect='page')
+        yield page['items']
+        token = page.get('next_page_token')
+        if not token:
+            return
+        if token in seen:
+            raise CircleCIError('CircleCI answered GET /api/v2%s with the same next_page_token twice; stopped paging'
+                                % path)
+        seen.add(token)
+
+
+def newest_pipelines(client, project, branch=None, limit=10, statuses=None, scan_limit=100, workers=8):
+    """Up to ``limit`` pipelines of the project, newest first, each with its workflows and status;
+    with ``statuses`` only those in one of them, examining at most ``scan_limit``."""
+    web = web_root(client.root)
+    found = []
+    scanned = 0
+
+    def workflows_of(pipeline):
+        items = client.paginate_v2(_v2.path('pipeline', pipeline['id'], 'workflow'))
+        return current_workflows([normalize_workflow(w, web, pipeline['project_slug'], pipeline['number'])
+                                  for w in items])
+
+    def more():
+        return len(found) < limit and (not statuses or scanned < scan_limit)
+
+    for items in pages(client, project, branch):
+        pending = [normalize_pipeline(raw, web, project.slug) for raw in items]
+        while pending and more():
+            # Without a filter every pipeline read is returned: read what is still needed. With one,
+            # read at most `workers` at a time (each may be the last one needed), never past scan_limit.
+            size = limit - len(found)
+            if statuses:
+                size = min(size, workers, scan_limit - scanned)
+            batch, pending = pending[:size], pending[size:]
+            scanned += len(batch)
+            for pipeline, workflows in zip(batch, map_concurrently(client, workflows_of, batch, workers)):
+                pipeline['workflows'] = workflows
+                pipeline['status'] = summarize(pipeline.get('state'), workflows)
+                if not statuses or pipeline['status'] in statuses:
+                    found.append(pipeline)
+        if not more():
+            break
+    return found
+
+
+class LookupModule(CircleCILookupBase):
+
+    def lookup(self, client, terms, variables):
+        branch = self.get_option('branch')
+        limit = self.get_option('limit')
+        statuses = self.get_option('status') or None
+        scan_limit = self.get_option('scan_limit')
+        workers = self.get_option('workers')
+        projects = check_options(terms, client.vcs_type, limit, statuses, scan_limit, workers, branch)
+        result = []
+        for project in projects:
+            result.extend(newest_pipelines(client, project, branch or None, limit, statuses, scan_limit, workers))
+        return result
