@@ -183,5 +183,6 @@ def scrub(text, secrets):
             if len(form) >= _SHORT_SECRET:
                 text = text.replace(form, MASK)
             else:
-                text = re.sub(r'(?<![A-Za-z0-9_])%s(?![A-Za-z0-9_])' % re.escape(form), MASK, text)
+                # \w is Unicode-aware, so a short non-ASCII secret is not masked inside a longer word either.
+                text = re.sub(r'(?<!\w)%s(?!\w)' % re.escape(form), MASK, text)
     return text

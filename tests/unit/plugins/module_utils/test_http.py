@@ -105,7 +105,7 @@ def test_token_is_stripped_and_sent_only_in_the_header(http):
 
 @pytest.mark.parametrize('token', ['ZQ81tokA\nZQ81tokB', 'ZQ81tokA\rZQ81tokB', 'ZQ81tokA\x00ZQ81tokB', 'ZQ81tokA\tZQ81tokB'])
 def test_token_with_a_control_character_inside_is_refused_without_quoting_it(token):
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^api_token contains a line break or another control character') as info:
         CircleCIClient(token, api_url=HOST)
     assert 'api_token contains a line break or another control character' in str(info.value)
     assert 'Could not reach' not in str(info.value)
@@ -132,7 +132,7 @@ def test_missing_token_is_refused(token):
 ])
 def test_answers_of_the_wrong_shape_are_one_clear_error(http, body, expect, message):
     http.add(responses.GET, V1 + '/x', body=body)
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^CircleCI answered 200 ') as info:
         make().get('/x', expect=expect)
     assert message in str(info.value)
     assert info.value.status == 200
@@ -151,7 +151,7 @@ HTML_404 = '<html><head><title>404 Not Found</title></head><body>nope</body></ht
 @pytest.mark.parametrize('kwargs', [dict(absent_ok=True), dict(missing_item_ok=True), {}])
 def test_html_404_is_a_wrong_url_never_an_absent_item(http, kwargs):
     http.add(responses.GET, V1 + '/project/github/acme/app/envvar/X', status=404, body=HTML_404, content_type='text/html')
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match=r'^CircleCI answered 404 Not Found \(an HTML page, not the API\)') as info:
         make().get('/project/github/acme/app/envvar/X', **kwargs)
     assert str(info.value) == (
         'CircleCI answered 404 Not Found (an HTML page, not the API) for GET /project/github/acme/app/envvar/X: '
@@ -164,14 +164,14 @@ def test_json_404_about_an_item_is_absent_but_about_the_project_fails(http):
     http.add(responses.GET, V1 + '/b', status=404, json={'message': 'Project not found'})
     client = make()
     assert client.get('/a', missing_item_ok=True) is None
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^CircleCI answered 404 Project not found for GET /b') as info:
         client.get('/b', missing_item_ok=True)
     assert info.value.project_missing
 
 
 def test_status_is_named_once(http):
     http.add(responses.GET, V1 + '/x', status=502, body='<html><title>502 Bad Gateway</title></html>')
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match=r'^CircleCI answered 502 Bad Gateway \(an HTML page, not the API\) for GET /x') as info:
         make(retries=0).get('/x')
     assert str(info.value).startswith('CircleCI answered 502 Bad Gateway (an HTML page, not the API) for GET /x')
 
@@ -185,7 +185,7 @@ def test_410_hint_only_for_the_retired_endpoints(http):
         client.post('/project/github/acme/app/12/retry')
     for call in (lambda: client.get('/project/github/acme/app/envvar'),
                  lambda: client.post('/project/gh/acme/app/pipeline', api='v2')):
-        with pytest.raises(CircleCIError) as info:
+        with pytest.raises(CircleCIError, match='^CircleCI answered 410 Gone for ') as info:
             call()
         assert 'retired' not in str(info.value)
         assert str(info.value).endswith(': CircleCI no longer serves this endpoint')
@@ -193,7 +193,7 @@ def test_410_hint_only_for_the_retired_endpoints(http):
 
 def test_v2_errors_name_the_v2_path(http):
     http.add(responses.GET, V2 + '/project/gh/acme/nope', status=404, json={'message': 'Project not found'})
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^CircleCI answered 404 Project not found for GET /api/v2/project/gh/acme/nope') as info:
         make().get('/project/gh/acme/nope', api='v2')
     assert str(info.value).startswith('CircleCI answered 404 Project not found for GET /api/v2/project/gh/acme/nope: check the project')
     assert info.value.result() == {'status': 404, 'request': 'GET /api/v2/project/gh/acme/nope',
@@ -206,7 +206,7 @@ def test_a_permanent_429_ends_within_the_deadline(http):
     fake = FakeTime()
     client = make(fake, retries=5, timeout=1)
     http.add(responses.GET, V1 + '/x', status=429, headers={'Retry-After': '5'}, json={'message': 'slow down'})
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match=r'^CircleCI answered 429 for GET /x and asks to wait 5 s \(Retry-After\)') as info:
         client.get('/x')
     # timeout x (retries + 1) + backoff = 6 + 15.5 s: four waits of 5 s fit, the fifth does not.
     assert client.deadline_seconds == 21.5
@@ -219,7 +219,7 @@ def test_a_permanent_429_ends_within_the_deadline(http):
 def test_a_retry_after_longer_than_the_deadline_fails_at_once(http):
     fake = FakeTime()
     http.add(responses.POST, V1 + '/x', status=429, headers={'Retry-After': '100'}, json={})
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match=r'^CircleCI answered 429 for POST /x and asks to wait 100 s \(Retry-After\)') as info:
         make(fake).post('/x', {})
     assert fake.sleeps == []
     assert len(http.calls) == 1
@@ -296,7 +296,7 @@ def test_a_trickled_body_cannot_outlast_the_deadline():
     try:
         client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=0, timeout=2,
                                 sleep=fake.sleep, clock=fake.clock)
-        with pytest.raises(CircleCIError) as info:
+        with pytest.raises(CircleCIError, match='^Could not reach CircleCI for GET /me at ') as info:
             client.get('/me')
     finally:
         server.close()
@@ -309,7 +309,7 @@ def test_a_write_whose_answer_never_came_is_not_repeated_and_says_so():
     try:
         client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=3, timeout=5,
                                 sleep=lambda s: None)
-        with pytest.raises(CircleCIError) as info:
+        with pytest.raises(CircleCIError, match='^CircleCI may have acted on POST /project/github/acme/app/tree/main') as info:
             client.post('/project/github/acme/app/tree/main', {'revision': 'abc'})
     finally:
         server.close()
@@ -340,7 +340,7 @@ def test_a_write_that_never_reached_the_server_is_retried():
     probe.close()  # nothing listens there: connection refused
     sleeps = []
     client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % port, retries=2, timeout=2, sleep=sleeps.append)
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^Could not reach CircleCI for POST /x at ') as info:
         client.post('/x', {})
     assert str(info.value).startswith('Could not reach CircleCI for POST /x at http://127.0.0.1:%d: Connection refused' % port)
     assert not info.value.outcome_unknown
@@ -357,7 +357,7 @@ def test_a_400_that_echoes_the_body_never_shows_the_secret(http, secret):
     body = {'hostname': 'h', 'private_key': secret}
     echoed = json.dumps({'message': 'invalid request: %s' % json.dumps(body)})
     http.add(responses.POST, V1 + '/x', status=400, body=echoed)
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match=r'^CircleCI answered 400 invalid request: ') as info:
         make().post('/x', body)
     text = str(info.value) + json.dumps(info.value.result())
     for form in (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]):
@@ -368,7 +368,7 @@ def test_a_400_that_echoes_the_body_never_shows_the_secret(http, secret):
 def test_an_echoed_token_is_scrubbed(http):
     http.add(responses.GET, V2 + '/me', status=401,
              json={'message': 'Invalid header Circle-Token: %s' % TOKEN})
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match=r'^CircleCI answered 401 Invalid header Circle-Token: \*{8} for GET /api/v2/me') as info:
         make().get('/me', api='v2')
     assert TOKEN not in str(info.value)
     assert TOKEN not in info.value.server_message
@@ -379,6 +379,19 @@ def test_a_one_character_secret_does_not_mangle_the_message():
     assert scrub('reserved word "e" here', ['e']) == 'reserved word "********" here'
     assert scrub('value: x', ['x']) == 'value: ********'
     assert scrub('nothing', [None, 3, '']) == 'nothing'
+
+
+def test_a_short_non_ascii_secret_does_not_mangle_longer_words():
+    assert scrub(u'user \u00c4\u00d6 and \u00c4\u00d6\u00dc', [u'\u00c4\u00d6']) == u'user ******** and \u00c4\u00d6\u00dc'
+    assert scrub(u'gr\u00fc\u00dfe, \u00fc', [u'\u00fc']) == u'gr\u00fc\u00dfe, ********'
+    # Its escaped and URL-encoded forms are still masked where they stand alone.
+    assert scrub(u'sent "\\u00fc" and %C3%BC', [u'\u00fc']) == u'sent "********" and ********'
+
+
+def test_non_string_secrets_are_ignored_and_short_ones_mask_only_whole_words():
+    assert scrub('value: 7, id 77', [7, None, b'7']) == 'value: 7, id 77'
+    assert scrub('the value is pass-1 (pass-12)', ['pass-1']) == 'the value is ******** (pass-12)'
+    assert scrub('', ['x']) == '' and scrub(None, ['x']) is None
 
 
 def test_the_scrubber_masks_url_encoded_and_line_by_line_forms():
