@@ -55,6 +55,20 @@ def test_limit_250_makes_three_requests_of_100_100_50(api, run_lookup):
         assert TOKEN not in call.request.url
 
 
+def test_limit_1_as_in_the_examples_reads_one_build(api, run_lookup):
+    # The documented "newest successful build of main": filter='successful', limit=1.
+    page(api, APP + '/tree/main', 1, 0, builds(57, 1, branch='main', outcome='success'), filter='successful')
+    result = run_lookup('circleci_builds', ['acme/app'], branch='main', filter='successful', limit=1)
+    assert [b['build_num'] for b in result] == [57]
+    assert [q for dummy, q in sent(api)] == [{'limit': '1', 'offset': '0', 'filter': 'successful'}]
+
+
+def test_limit_1_with_an_offset(api, run_lookup):
+    page(api, APP, 1, 3, builds(54, 1))
+    assert [b['build_num'] for b in run_lookup('circleci_builds', ['acme/app'], limit=1, offset=3)] == [54]
+    assert len(api.calls) == 1
+
+
 def test_default_limit_is_30_in_one_request(api, run_lookup):
     page(api, APP, 30, 0, builds(80, 30))
     result = run_lookup('circleci_builds', ['acme/app'])
@@ -158,7 +172,7 @@ def test_bad_input_fails_before_any_request(api, run_lookup, terms, options, mes
 
 
 def test_filter_choices_are_enforced(api, run_lookup):
-    with pytest.raises(AnsibleError, match='filter'):
+    with pytest.raises(AnsibleError, match="^Invalid value 'green' for config 'filter'"):
         run_lookup('circleci_builds', ['acme/app'], filter='green')
     assert len(api.calls) == 0
 
@@ -175,7 +189,7 @@ def test_plan_requests_is_checked_as_a_whole_first():
 # ------------------------------------------------------------------ server errors
 def test_unknown_project_is_a_clear_error(api, run_lookup):
     api.add(responses.GET, API + '/project/github/acme/nope', status=404, json={'message': 'Project not found'})
-    with pytest.raises(AnsibleError) as err:
+    with pytest.raises(AnsibleError, match='^CircleCI answered 404 Project not found') as err:
         run_lookup('circleci_builds', ['acme/nope'])
     assert str(err.value) == (
         'CircleCI answered 404 Project not found for GET /project/github/acme/nope: '
@@ -184,7 +198,7 @@ def test_unknown_project_is_a_clear_error(api, run_lookup):
 
 def test_unknown_build_is_a_clear_error(api, run_lookup):
     api.add(responses.GET, APP + '/999', status=404, json={'message': 'Build not found'})
-    with pytest.raises(AnsibleError) as info:
+    with pytest.raises(AnsibleError, match='^Build 999 not found in github/acme/app: ') as info:
         run_lookup('circleci_builds', ['acme/app'], build_num=999)
     # The same words as circleci_build_info's.
     assert str(info.value) == ('Build 999 not found in github/acme/app: CircleCI answered 404 Build not found for '
@@ -193,7 +207,7 @@ def test_unknown_build_is_a_clear_error(api, run_lookup):
 
 def test_bad_token_is_a_clear_error_without_the_token(api, run_lookup):
     api.add(responses.GET, APP, status=401, json={'message': 'You must log in first.'})
-    with pytest.raises(AnsibleError) as err:
+    with pytest.raises(AnsibleError, match='^CircleCI answered 401 You must log in first.') as err:
         run_lookup('circleci_builds', ['acme/app'], api_token='wrong-token-123')
     assert 'CircleCI answered 401 You must log in first. for GET /project/github/acme/app: check api_token' in str(err.value)
     assert 'wrong-token-123' not in str(err.value)

@@ -140,7 +140,7 @@ def test_unknown_vcs_type_is_refused():
 def test_json_error_message(client, http):
     http.add(responses.GET, ROOT + '/project/github/acme/app/envvar', status=401,
              json={'message': 'You must log in first.'})
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^CircleCI answered 401 You must log in first') as info:
         client.get('/project/github/acme/app/envvar')
     err = info.value
     assert str(err) == ('CircleCI answered 401 You must log in first. for GET '
@@ -156,7 +156,7 @@ def test_html_error_body(client, http):
     http.add(responses.GET, ROOT + '/nope', status=404,
              body='<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Oops</h1></body></html>',
              content_type='text/html')
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match=r'^CircleCI answered 404 Not Found \(an HTML page') as info:
         client.get('/nope')
     assert info.value.server_message == 'Not Found'
     assert info.value.html and not info.value.not_found
@@ -166,7 +166,7 @@ def test_html_error_body(client, http):
 
 def test_empty_error_body_uses_reason(client, http):
     http.add(responses.DELETE, ROOT + '/x', status=500, body='')
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^CircleCI answered 500 Internal Server Error for DELETE /x') as info:
         client.delete('/x')
     assert info.value.status == 500
     assert 'Internal Server Error' in str(info.value)
@@ -182,7 +182,7 @@ def test_plain_text_error_body(client, http):
 def test_upstream_json_inside_message(client, http):
     inner = json.dumps({'message': 'Not Found', 'documentation_url': 'https://docs.github.example'})
     http.add(responses.POST, ROOT + '/x', status=400, json={'message': inner})
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^CircleCI answered 400 Not Found for POST /x') as info:
         client.post('/x', {})
     assert info.value.server_message == 'Not Found'
 
@@ -212,7 +212,7 @@ def test_404_on_read_is_absent_when_asked(client, http):
 
 def test_404_on_read_raises_by_default(client, http):
     http.add(responses.GET, ROOT + '/project/github/acme/nope', status=404, json={'message': 'Project not found'})
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^CircleCI answered 404 Project not found for GET /project/github/acme/nope') as info:
         client.get('/project/github/acme/nope')
     assert info.value.not_found
 
@@ -224,7 +224,7 @@ def test_404_on_delete_means_nothing_to_do(client, http):
 
 def test_network_error_is_clear_and_has_no_traceback(sleeps):
     c = CircleCIClient(TOKEN, api_url='http://127.0.0.1:9/api/v1.1', retries=1, sleep=sleeps.append, timeout=2)
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^Could not reach CircleCI for GET /me at http://127.0.0.1:9: Connection refused') as info:
         c.get('/me')
     assert 'Could not reach CircleCI for GET /me at http://127.0.0.1:9: Connection refused (after 1 retries)' == str(info.value)
     assert len(sleeps) == 1
@@ -256,7 +256,7 @@ def test_backoff_is_jittered_exponential(client, http, sleeps, monkeypatch):
     monkeypatch.setattr(api_mod.random, 'uniform', lambda low, high: high)
     for dummy in range(4):
         http.add(responses.GET, ROOT + '/x', status=502)
-    with pytest.raises(CircleCIError):
+    with pytest.raises(CircleCIError, match=r'^CircleCI answered 502 .* \(after 3 retries\)$'):
         client.get('/x')
     assert sleeps == [0.5, 1.0, 2.0]
 
@@ -297,7 +297,7 @@ def test_post_retried_on_503_only_with_retry_after(client, http, sleeps):
 @pytest.mark.parametrize('status', [502, 504, 500])
 def test_post_not_retried_when_server_may_have_acted(client, http, sleeps, status):
     http.add(responses.POST, ROOT + '/x', status=status)
-    with pytest.raises(CircleCIError):
+    with pytest.raises(CircleCIError, match='^CircleCI answered %d ' % status):
         client.post('/x', {})
     assert len(http.calls) == 1
     assert sleeps == []
@@ -347,9 +347,9 @@ def test_read_timeout_retried_for_get_not_for_post(sleeps):
             raise requests.exceptions.ReadTimeout('Read timed out.')
 
     c = CircleCIClient(TOKEN, api_url=ROOT, retries=1, sleep=sleeps.append, session=Session())
-    with pytest.raises(CircleCIError, match='timed out'):
+    with pytest.raises(CircleCIError, match='^CircleCI may have acted on POST /x: the request was sent, then timed out'):
         c.post('/x', {})
-    with pytest.raises(CircleCIError):
+    with pytest.raises(CircleCIError, match=r'^Could not reach CircleCI for GET /x at .*: timed out \(after 1 retries\)$'):
         c.get('/x')
     assert calls == ['POST', 'GET', 'GET']
 
@@ -404,6 +404,18 @@ def test_paginate_small_limit_makes_one_request(client, http):
     assert _queries(http) == [{'limit': '30', 'offset': '0'}]
 
 
+def test_paginate_limit_1_makes_one_request_for_one_item(client, http):
+    _pages(http, '/recent-builds', [1])
+    assert client.paginate('/recent-builds', limit=1) == [{'n': 0}]
+    assert _queries(http) == [{'limit': '1', 'offset': '0'}]
+
+
+def test_paginate_limit_101_reads_a_page_of_100_then_one(client, http):
+    _pages(http, '/recent-builds', [100, 1])
+    assert len(client.paginate('/recent-builds', limit=101)) == 101
+    assert _queries(http) == [{'limit': '100', 'offset': '0'}, {'limit': '1', 'offset': '100'}]
+
+
 def test_paginate_stops_at_first_short_page(client, http):
     _pages(http, '/recent-builds', [100, 7])
     assert len(client.paginate('/recent-builds', limit=1000)) == 107
@@ -456,7 +468,7 @@ def test_fingerprint_rule():
 def test_build_num_rule():
     assert check_build_num(3) == 3
     for bad in (0, -1, True, '3', None):
-        with pytest.raises(CircleCIError):
+        with pytest.raises(CircleCIError, match='^build_num must be a positive integer, got '):
             check_build_num(bad)
 
 
@@ -485,7 +497,7 @@ def test_parse_project_slug():
     assert parse_project_slug('gh/acme/app').parts == ('github', 'acme', 'app')
     assert parse_project_slug('bitbucket/acme/lib').parts == ('bitbucket', 'acme', 'lib')
     for bad in ('acme', 'a//b', 'gitlab/acme/app', 'a/b/c/d'):
-        with pytest.raises(CircleCIError):
+        with pytest.raises(CircleCIError, match='^Invalid project slug'):
             parse_project_slug(bad)
 
 
@@ -493,7 +505,7 @@ def test_parse_project_slug():
 
 def test_hints_replace_the_generic_advice_for_one_call(client, http):
     http.add(responses.POST, ROOT + '/x', status=403, json={'message': 'Permission denied'})
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^CircleCI answered 403 Permission denied for POST /x') as info:
         client.post('/x', {'type': 'github-user-key'}, hints={403: 'use a personal API token'})
     assert str(info.value) == 'CircleCI answered 403 Permission denied for POST /x: use a personal API token'
     http.add(responses.POST, ROOT + '/y', status=401, json={'message': 'You must log in first.'})
@@ -505,11 +517,32 @@ def test_secret_body_values_never_come_back_in_errors(client, http):
     secrets = {'value': 'envvar-secret-1', 'private_key': '-----BEGIN KEY abc', 'apikey': 'heroku-secret-2'}
     for key, secret in secrets.items():
         http.add(responses.POST, ROOT + '/x', status=400, json={'message': 'invalid %s: %s' % (key, secret)})
-        with pytest.raises(CircleCIError) as info:
+        with pytest.raises(CircleCIError, match='^CircleCI answered 400 invalid %s: \\*{8}' % key) as info:
             client.post('/x', {key: secret, 'name': 'N'})
         assert secret not in str(info.value)
         assert secret not in info.value.server_message
         assert 'invalid %s: ********' % key in str(info.value)
+
+
+def test_non_secret_body_values_stay_readable_in_errors(client, http):
+    body = {'name': 'DEPLOY_HOST', 'hostname': 'deploy.example.com', 'value': 'secret-value-77', 'type': 'deploy-key'}
+    http.add(responses.POST, ROOT + '/x', status=400,
+             json={'message': 'bad request: %s' % json.dumps(body, sort_keys=True)})
+    with pytest.raises(CircleCIError, match='^CircleCI answered 400 bad request: ') as info:
+        client.post('/x', body)
+    text = str(info.value)
+    assert 'secret-value-77' not in text
+    for shown in ('"name": "DEPLOY_HOST"', '"hostname": "deploy.example.com"', '"type": "deploy-key"', '"value": "********"'):
+        assert shown in text
+
+
+@pytest.mark.parametrize('body', [{'value': 12345678, 'name': 'N'}, {'value': None}, {'apikey': ''},
+                                  {'private_key': ['not', 'a', 'string']}, ['value', 'x'], 'value'])
+def test_bodies_without_string_secrets_do_not_break_the_error(client, http, body):
+    http.add(responses.POST, ROOT + '/x', status=400, json={'message': 'rejected 12345678 value'})
+    with pytest.raises(CircleCIError, match='^CircleCI answered 400 rejected 12345678 value for POST /x: '
+                                            'CircleCI rejected the request$'):
+        client.post('/x', body)
 
 
 # -- lists and missing items ---------------------------------------------------------
@@ -534,7 +567,7 @@ def test_missing_item_is_absent_but_a_missing_project_fails(client, http):
     assert client.get('/project/github/acme/app/envvar/X', missing_item_ok=True) is None
     http.add(responses.GET, ROOT + '/project/github/acme/nope/latest/artifacts', status=404,
              json={'message': 'Project not found'})
-    with pytest.raises(CircleCIError) as info:
+    with pytest.raises(CircleCIError, match='^CircleCI answered 404 Project not found for GET /project/github/acme/nope/latest/artifacts') as info:
         client.get_list('/project/github/acme/nope/latest/artifacts', missing_item_ok=True)
     assert info.value.project_missing
     assert 'CircleCI answered 404 Project not found for GET /project/github/acme/nope/latest/artifacts' in str(info.value)
@@ -553,5 +586,5 @@ def test_paging_rule():
     from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_paging
     check_paging(250, 0)
     for limit, offset in ((0, 0), (True, 0), ('30', 0), (30, -1)):
-        with pytest.raises(CircleCIError):
+        with pytest.raises(CircleCIError, match='^(limit must be a positive integer|offset must be 0 or a positive integer), got '):
             check_paging(limit, offset)

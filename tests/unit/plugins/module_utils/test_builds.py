@@ -10,7 +10,6 @@ import datetime
 import pytest
 
 from ansible_collections.ciops.circleci.plugins.module_utils._builds import (
-    BUILD_FIELDS,
     find_active_build,
     is_finished,
     next_poll_interval,
@@ -74,19 +73,33 @@ def wait(fake, clock, timeout=1800, poll_interval=1, initial=True):
 
 # -- normalize_build ---------------------------------------------------------------
 
-def test_normalize_keeps_exactly_the_build_fields():
+# The keys circleci_build documents under RETURN.build (spelt out here, not read from the code,
+# so that renaming a documented key fails this test).
+DOCUMENTED_BUILD_KEYS = [
+    'build_num', 'build_url', 'username', 'reponame', 'vcs_type', 'branch', 'vcs_revision', 'vcs_tag',
+    'lifecycle', 'status', 'outcome', 'why', 'queued_at', 'start_time', 'stop_time', 'build_time_millis',
+    'retry_of', 'canceled', 'parallel', 'subject', 'committer_name',
+]
+
+
+def test_normalize_keeps_exactly_the_documented_keys_in_reading_order():
     raw = {'build_num': 7, 'lifecycle': 'running', 'steps': [1, 2], 'user': {'login': 'x'}}
     build = normalize_build(raw)
-    assert set(build) == set(BUILD_FIELDS)
+    assert list(build) == DOCUMENTED_BUILD_KEYS
     assert build['build_num'] == 7
     assert build['lifecycle'] == 'running'
     assert build['outcome'] is None and build['stop_time'] is None
-    assert 'steps' not in build
+    assert 'steps' not in build and 'user' not in build
+
+
+def test_normalize_copies_every_documented_key_it_is_given():
+    raw = dict((key, 'v-%s' % key) for key in DOCUMENTED_BUILD_KEYS)
+    assert normalize_build(dict(raw, extra='dropped')) == raw
 
 
 def test_normalize_none_and_bad_types():
     assert normalize_build(None) is None
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match='^a build object must be a dict, got list$'):
         normalize_build(['not', 'a', 'build'])
 
 
@@ -212,5 +225,58 @@ def test_history_records_only_changes():
 def test_invalid_poll_interval_is_refused():
     clock = FakeClock()
     fake = FakeBuild(clock)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='^poll_interval must be positive$'):
         wait(fake, clock, poll_interval=0)
+
+
+# -- fractional clocks: requests take time, and rounding shows ---------------------------
+
+class SlowBuild(FakeBuild):
+    """A FakeBuild whose every GET takes `latency` seconds of the fake clock."""
+
+    def __init__(self, clock, latency, **kwargs):
+        FakeBuild.__init__(self, clock, **kwargs)
+        self.latency = latency
+
+    def get(self):
+        self.clock.t += self.latency
+        return FakeBuild.get(self)
+
+
+def test_fractional_latency_is_counted_and_the_last_sleep_is_cut_to_the_deadline():
+    clock = FakeClock()
+    clock.t = 1000.35
+    fake = SlowBuild(clock, 0.25, queued=1, duration=100)
+    build, history, waited = wait(fake, clock, timeout=3, poll_interval=1)
+    assert build['lifecycle'] == 'running'
+    # 1 s, 1 s, then only what is left of the 3 s (0.5 s): never a whole second past the deadline.
+    assert clock.sleeps == [1.0, 1.0, pytest.approx(0.5)]
+    assert waited == pytest.approx(3.25)
+    assert fake.gets == 3
+
+
+def test_history_seconds_keep_one_decimal():
+    clock = FakeClock()
+    clock.t = 1000.35
+    fake = SlowBuild(clock, 0.25, queued=1, duration=2)
+    build, history, waited = wait(fake, clock, poll_interval=1)
+    assert build['outcome'] == 'success'
+    assert [h['seconds'] for h in history] == [0.0, 1.2, 2.5]
+    assert [h['lifecycle'] for h in history] == ['queued', 'running', 'finished']
+    assert history[1]['time'] == '2026-11-27T10:00:01Z'
+    assert waited == pytest.approx(2.5)
+
+
+def test_a_timeout_of_one_second_polls_once_more_at_the_deadline():
+    clock = FakeClock()
+    fake = FakeBuild(clock, queued=10, duration=100)
+    build, history, waited = wait(fake, clock, timeout=1, poll_interval=5)
+    assert clock.sleeps == [1]
+    assert fake.gets == 1
+    assert waited == 1 and build['lifecycle'] == 'queued'
+
+
+def test_the_poll_interval_grows_only_after_a_fractional_minute():
+    assert next_poll_interval(2, 59.99, 2) == 2
+    assert next_poll_interval(2, 60.01, 2) == pytest.approx(2.2)
+    assert next_poll_interval(2, 60.01, 7.9) == 8

@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 import pytest
 import responses
@@ -75,9 +76,35 @@ def params(**kw):
     (dict(branch=''), 'branch must not be empty'),
 ])
 def test_check_params_refuses(kw, message):
-    with pytest.raises(CircleCIError) as exc:
+    with pytest.raises(CircleCIError, match=re.escape(message)):
         circleci_build.check_params(params(**kw))
-    assert message in str(exc.value)
+
+
+TRIGGER_VALUES = dict(branch='main', revision='abc1234', tag='v1.0', parallel=2, build_parameters={'A': 'b'})
+
+
+@pytest.mark.parametrize('state', ['retried', 'canceled'])
+@pytest.mark.parametrize('option', sorted(TRIGGER_VALUES))
+def test_every_trigger_option_is_refused_outside_triggered(state, option):
+    with pytest.raises(CircleCIError, match='^%s only apply to state=triggered, not state=%s$' % (option, state)):
+        circleci_build.check_params(params(state=state, build_num=3, **{option: TRIGGER_VALUES[option]}))
+
+
+def test_several_trigger_options_outside_triggered_are_named_together():
+    with pytest.raises(CircleCIError, match='^revision, tag, unless_running only apply to state=triggered, not state=retried$'):
+        circleci_build.check_params(params(state='retried', build_num=3, revision='abc', tag='v1', unless_running=True))
+
+
+def test_revision_with_state_retried_is_refused_before_any_request(api, run_module):
+    result = run_module(circleci_build, args(state='retried', build_num=41, revision='abc1234'))
+    assert result['failed'] is True
+    assert result['msg'] == 'revision only apply to state=triggered, not state=retried'
+    assert len(api.calls) == 0
+
+
+@pytest.mark.parametrize('kw', [dict(wait_timeout=1), dict(poll_interval=1), dict(success_outcomes=['success'])])
+def test_check_params_accepts_the_smallest_wait_settings(kw):
+    assert circleci_build.check_params(params(wait=True, **kw)) == {}
 
 
 def test_check_params_builds_the_trigger_body():
@@ -394,3 +421,57 @@ def test_cancel_unknown_build_fails(api, run_module):
     result = run_module(circleci_build, args(state='canceled', build_num=999))
     assert result['failed'] is True
     assert 'CircleCI answered 404 Build not found for GET /project/github/acme/app/999' in result['msg']
+
+
+# -- answers without a build number, boundaries, fractional clocks ----------------------
+
+def test_a_trigger_answer_without_build_num_is_never_polled_as_none(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json={'lifecycle': 'queued', 'status': 'queued'})
+    result = run_module(circleci_build, args(branch='main', wait=True))
+    assert result['failed'] is True
+    assert result['msg'] == ('CircleCI did not say which build it started (no build_num in its answer), '
+                             'so there is nothing to wait for')
+    assert [(c.request.method, c.request.url) for c in api.calls] == [('POST', PROJECT + '/tree/main')]
+    assert fake_time['sleeps'] == []
+
+
+def test_a_retry_answer_without_build_num_is_never_polled_as_none(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/41/retry', json={'build_num': None, 'lifecycle': 'queued'})
+    result = run_module(circleci_build, args(state='retried', build_num=41, wait=True))
+    assert result['failed'] is True
+    assert 'no build_num in its answer' in result['msg']
+    assert len(api.calls) == 1
+
+
+@pytest.fixture
+def slow_api_time(fake_time):
+    """fake_time, and a callback that makes every GET of build 42 take 0.35 s of it."""
+    def answer(request):
+        fake_time['t'] += 0.35
+        return 200, {}, json.dumps(build(lifecycle='running'))
+    return answer
+
+
+def test_wait_timeout_of_one_second_with_slow_requests(api, run_module, fake_time, slow_api_time):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='queued'))
+    api.add_callback(responses.GET, PROJECT + '/42', callback=slow_api_time)
+    result = run_module(circleci_build, args(branch='main', wait=True, wait_timeout=1, poll_interval=1))
+    assert result['failed'] is True
+    assert result['timed_out'] is True
+    assert fake_time['sleeps'] == [1]
+    # 1 s of sleep and 0.35 s for the one poll: shown to a tenth, the message in whole seconds.
+    assert result['waited_seconds'] == 1.4
+    assert result['msg'].startswith('Timed out after 1s waiting for build 42 (lifecycle running, status running)')
+    assert [c.request.method for c in api.calls] == ['POST', 'GET']
+
+
+def test_waited_seconds_keep_a_fraction(api, run_module, fake_time):
+    def finished(request):
+        fake_time['t'] += 0.25
+        return 200, {}, json.dumps(build(lifecycle='finished', outcome='success', status='success'))
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='queued'))
+    api.add_callback(responses.GET, PROJECT + '/42', callback=finished)
+    result = run_module(circleci_build, args(branch='main', wait=True, poll_interval=2))
+    assert 'failed' not in result
+    assert result['waited_seconds'] == 2.2  # 2.25 s, to a tenth
+    assert result['history'][-1]['seconds'] == 2.2
