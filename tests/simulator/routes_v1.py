@@ -604,6 +604,7 @@ TOP_ROUTES = (
     ("POST", "/user/heroku-key", post_heroku_key),
 )
 
+
 def cloud_only(state) -> bool:
     """Retry and rebuild-with-SSH never existed on CircleCI Server."""
     return state.is_cloud

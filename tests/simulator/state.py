@@ -338,8 +338,8 @@ class SimState:
             errors.append({"type": "config", "message": entry["error"]})
         ref = tag if tag is not None else branch
         pipeline = {
-            "id": str(uuid.uuid4()), "number": number, "project_key": (proj["vcs_type"], proj["username"],
-                                                                      proj["reponame"]),
+            "id": str(uuid.uuid4()), "number": number,
+            "project_key": (proj["vcs_type"], proj["username"], proj["reponame"]),
             "project_slug": self.project_slug(proj), "wall0": wall0, "mono0": now,
             "visible_mono": now + compile_seconds, "errors": errors, "parameters": dict(parameters),
             "branch": branch, "tag": tag,

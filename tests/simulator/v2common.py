@@ -87,4 +87,3 @@ def ser_project(state, proj: dict) -> dict:
             "organization_name": org["name"], "organization_slug": org["slug"], "organization_id": org["id"],
             "vcs_info": {"vcs_url": proj["vcs_url"], "provider": data.PROVIDER[proj["vcs_type"]],
                          "default_branch": proj["default_branch"]}}
-

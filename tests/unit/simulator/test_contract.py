@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Contract test: every operation of the Swagger file, answered by the simulator, validated against it.
 
-Defect numbers refer to the "Known defects and quirks" list of the spec README
-(/work/shared/spec/README.md, summarised in tests/simulator/README.md). Where the
-live service (API-FACTS.md) disagrees with the Swagger file, API-FACTS wins and the
-derived schema is patched explicitly below.
+Defect numbers refer to the "Known defects and quirks" list of the spec README in the
+project's shared spec (summarised in tests/simulator/README.md). Where the live service
+(API-FACTS.md) disagrees with the Swagger file, API-FACTS wins and the derived schema is
+patched explicitly below.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-import sim_testlib  # noqa: F401  pylint: disable=unused-import  (puts the simulator on sys.path)
+# sim_testlib puts the simulator on sys.path.
+import sim_testlib  # noqa: F401  pylint: disable=unused-import
 
 import app  # pylint: disable=import-error
 from routing import Route, Router, compile_pattern, match_pattern  # pylint: disable=import-error

@@ -478,3 +478,27 @@ def test_connections_are_kept_alive(sim):
     log = sim.control("GET", "/requests").json()
     assert len(log) == 6
     assert len({entry["connection"] for entry in log}) == 1
+
+
+def test_v2_pipeline_over_http(sim):
+    """A v2 pipeline through the real server: compile 0.2 s, two 0.4 s jobs, one kept-alive connection."""
+    v2 = sim.root + "/api/v2"
+    created = sim.call("POST", v2 + "/project/gh/acme/app/pipeline/run", json={"checkout": {"branch": "feature/x"}})
+    assert created.status_code == 201
+    pid = created.json()["id"]
+    assert sim.call("GET", v2 + "/pipeline/%s/workflow" % pid).json() == {"items": [], "next_page_token": None}
+    deadline = time.monotonic() + 5
+    while True:
+        items = sim.call("GET", v2 + "/pipeline/%s/workflow" % pid).json()["items"]
+        if (items and items[0]["status"] == "success") or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert items[0]["status"] == "success" and items[0]["name"] == "build-and-test"
+    jobs = sim.call("GET", v2 + "/workflow/%s/job" % items[0]["id"]).json()["items"]
+    assert [j["job_number"] for j in jobs] == [7, 8]
+    assert sim.call("GET", APP + "/7").json()["branch"] == "feature/x"
+    resp = sim.call("POST", v2 + "/project/gh%2Facme%2Fapp/pipeline/run", json={})
+    assert resp.status_code == 404 and resp.headers["Content-Type"].startswith("text/html")
+    log = sim.control("GET", "/requests").json()
+    assert log[-1]["path"] == "/api/v2/project/gh%2Facme%2Fapp/pipeline/run"
+    assert len({entry["connection"] for entry in log}) == 1
