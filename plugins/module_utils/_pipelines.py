@@ -450,7 +450,8 @@ def wait_for_pipeline(read_pipeline, read_workflows, timeout, poll_interval, fir
     """Follow a pipeline until its outcome is known, or ``timeout`` seconds have passed.
 
     One request per poll: ``read_pipeline()`` (a normalised pipeline) until its state
-    settles, then ``read_workflows()`` (the normalised workflows, every page). The
+    settles, then ``read_workflows()`` (the normalised workflows, every page), and the
+    pipeline again while it has no workflow (it may still turn errored). The
     interval is _builds.next_poll_interval's (poll_interval for a minute, then growing);
     a poll answered 429 after the client's own retries doubles the next interval.
 
@@ -537,6 +538,11 @@ def wait_for_pipeline(read_pipeline, read_workflows, timeout, poll_interval, fir
             else:
                 workflows = current_workflows(read_workflows(), expect_ids)
                 note_workflows()
+                if not workflows:
+                    # Until its config has compiled a created pipeline may still turn errored: no single
+                    # endpoint tells both, so while it has no workflow its state is read too.
+                    pipeline = read_pipeline()
+                    note_pipeline()
             penalty = 1.0
         except CircleCIError as exc:
             if exc.status != 429:

@@ -128,7 +128,8 @@ options:
         O(success_statuses). Applies to O(state=triggered), O(state=approved) and O(state=rerun) (which follows
         the new workflows); not in check mode.
       - The pipeline is read until its state settles; C(errored) fails the task with the pipeline's errors.
-        Then its workflows are read, every page, until each has finished.
+        Then its workflows are read, every page, until each has finished (and the pipeline again while it has no
+        workflow yet, because it may still turn C(errored) once its configuration has compiled).
       - A workflow waiting for an approval (C(on_hold)) has not finished; see O(stop_on_hold).
       - A pipeline with no workflow is not finished. If none appears within O(first_workflow_timeout) (for example
         when the configuration's filters match nothing), the task fails with "no workflow ran for this pipeline".
@@ -197,8 +198,8 @@ notes:
   - A C(POST) whose outcome is unknown (the connection dropped after it was sent) is never repeated; the task
     fails with RV(outcome_unknown) so that nobody triggers a second pipeline by accident.
   - After a rerun CircleCI lists the old and the new run of a workflow under one name; the newest run counts.
-  - A wait on a pipeline of N workflows costs one request per poll while it waits, and N more at the end to read
-    their jobs.
+  - A wait on a pipeline of N workflows costs one request per poll (two while the pipeline has no workflow yet, one
+    more per extra page of workflows), and N more at the end to read their jobs.
 seealso:
   - module: ciops.circleci.circleci_pipeline_info
   - plugin: ciops.circleci.circleci_pipelines
@@ -769,8 +770,9 @@ def post_trigger(module, plan):
                 raise
             if plan['classic'] is None:
                 raise CircleCIError(
-                    '%s. CircleCI has no pipeline/run endpoint here (CircleCI Server 4.7?), and the older '
-                    'POST /api/v2/project/{slug}/pipeline cannot be used instead: %s' % (exc, plan['classic_refused']),
+                    'CircleCI at %s has no pipeline/run endpoint (it answered %s to %s %s: CircleCI Server 4.7?), and '
+                    'the older POST /api/v2/project/{slug}/pipeline cannot be used instead: %s'
+                    % (client.root, exc.status, exc.method, exc.path, plan['classic_refused']),
                     status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
     answer = client.post(_v2.project_path(module.project, 'pipeline'), body=plan['classic'], api='v2', expect='object')
     return answer, 'classic'

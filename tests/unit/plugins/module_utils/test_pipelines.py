@@ -348,7 +348,17 @@ def test_no_workflow_is_not_success_it_fails_after_the_grace_period():
     out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, first_workflow_timeout=30)
     assert out['outcome'] == pl.NO_WORKFLOW
     assert out['waited_seconds'] == 30.0
-    assert fake.reads == ['workflows'] * 6
+    # While there is no workflow the pipeline's state is read too (it may still turn errored).
+    assert fake.reads == ['workflows', 'pipeline'] * 6
+
+
+def test_a_created_pipeline_may_still_turn_errored_while_it_has_no_workflow():
+    clock = FakeClock()
+    fake = FakePipeline(clock, state=[(0, 'created'), (7, 'errored')])
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+    assert out['outcome'] == pl.ERRORED
+    assert out['waited_seconds'] == 10.0
+    assert [h['status'] for h in out['history']] == ['created', 'errored']
 
 
 def test_a_workflow_that_appears_within_the_grace_period_is_followed():

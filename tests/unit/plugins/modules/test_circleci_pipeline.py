@@ -228,7 +228,10 @@ def test_auto_does_not_fall_back_when_the_classic_endpoint_cannot_carry_the_requ
     api.add(responses.POST, RUN, status=405, json={'message': 'Method Not Allowed'})
     result = run_module(circleci_pipeline, args(branch='main', checkout_branch='other'))
     assert result['failed'] is True
-    assert 'no pipeline/run endpoint here' in result['msg'] and 'checkout_branch cannot be sent' in result['msg']
+    assert result['msg'] == (
+        'CircleCI at https://circleci.example has no pipeline/run endpoint (it answered 405 to POST '
+        '/api/v2/project/gh/acme/app/pipeline/run: CircleCI Server 4.7?), and the older POST '
+        '/api/v2/project/{slug}/pipeline cannot be used instead: checkout_branch cannot be sent through it')
     assert len(api.calls) == 1
 
 
@@ -309,7 +312,9 @@ def test_wait_follows_every_workflow_and_succeeds_when_all_are_green(api, run_mo
     assert result['timed_out'] is False and result['on_hold'] == []
     assert result['waited_seconds'] == 20.0
     assert fake_time['sleeps'] == [5.0, 5.0, 5.0, 5.0]
-    assert [m for m, p in sent(api)] == ['POST'] + ['GET'] * 9
+    # The pipeline is read again while it has no workflow (at 10 s).
+    assert [p.split('/')[-1].split('?')[0] for m, p in sent(api)] == [
+        'run', PID, 'workflow', PID, 'workflow', 'workflow', 'workflow', 'workflow', 'job', 'job', 'job']
     assert [(h['what'], h['name'], h['status']) for h in result['history']] == [
         ('pipeline', None, 'pending'), ('pipeline', None, 'created'), ('workflow', 'build', 'running'),
         ('workflow', 'test', 'running'), ('workflow', 'lint', 'success'), ('workflow', 'build', 'success'),
@@ -353,15 +358,29 @@ def test_an_errored_pipeline_fails_with_its_errors(api, run_module, fake_time):
     assert result['workflows'] == []
 
 
+def test_a_created_pipeline_that_turns_errored_once_compiled_fails_with_its_errors(api, run_module, fake_time):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, WORKFLOWS, json=page())
+    api.add(responses.GET, PIPELINE, json=pipeline('errored', errors=[
+        {'type': 'config', 'message': 'Unexpected argument(s): nope'}]))
+    result = run_module(circleci_pipeline, args(branch='main', parameters={'nope': 1}, wait=True))
+    assert result['failed'] is True
+    assert 'errored, so no workflow ran: Unexpected argument(s): nope' in result['msg']
+    assert result['waited_seconds'] == 5.0
+    assert len(api.calls) == 3
+
+
 def test_no_workflow_within_the_grace_period_fails_never_succeeds(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
     api.add(responses.GET, WORKFLOWS, json=page())
+    api.add(responses.GET, PIPELINE, json=pipeline('created', vcs={'branch': 'feature/x', 'revision': 'abc'}))
     result = run_module(circleci_pipeline, args(branch='feature/x', wait=True, first_workflow_timeout=20))
     assert result['failed'] is True
     assert 'no workflow ran for this pipeline within 20s of its creation' in result['msg']
     assert 'match branch feature/x' in result['msg']
     assert result['waited_seconds'] == 20.0
-    assert len(api.calls) == 5
+    # Polls at 5, 10, 15 and 20 s, each reading the (empty) workflows and the pipeline's state.
+    assert len(api.calls) == 1 + 4 * 2
 
 
 def test_429_while_polling_is_retried_and_the_wait_goes_on(api, run_module, fake_time):
