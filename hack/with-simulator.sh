@@ -11,7 +11,8 @@
 #     CIRCLECI_SIM_V1_URL  http://127.0.0.1:PORT/api/v1.1 (for raw ansible.builtin.uri calls)
 #     CIRCLECI_TOKEN       sim-token
 #
-# SIM_API_URL_FORM=v1.1 exports CIRCLECI_API_URL in the old form that ends in
+# SIM_DATE=YYYY-MM-DD starts the simulator on that day (default 2026-12-01, before
+# the v1.1 sunset). SIM_API_URL_FORM=v1.1 exports CIRCLECI_API_URL in the old form that ends in
 # /api/v1.1 instead (still accepted by the collection): the py311 layer runs every
 # integration target with it, the integration layer with the host root.
 #
@@ -35,7 +36,10 @@ mkdir -p "${logdir}"
 out="$(mktemp "${logdir}/stdout.XXXXXX")"
 err="${out/stdout/stderr}"
 
-"${python}" "${root}/tests/simulator/server.py" --port 0 --token "${token}" >"${out}" 2>"${err}" &
+# A fixed date before the v1.1 sunset (2027-02-01), so that every run sees the same
+# CircleCI whatever the day: targets that need the sunset set it through /_sim/config.
+sim_date="${SIM_DATE:-2026-12-01}"
+"${python}" "${root}/tests/simulator/server.py" --port 0 --token "${token}" --date "${sim_date}" >"${out}" 2>"${err}" &
 sim_pid=$!
 
 # shellcheck disable=SC2329  # invoked by the EXIT trap
