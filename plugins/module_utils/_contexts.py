@@ -37,7 +37,7 @@ _CONTROL_RE = re.compile(r'[\x00-\x1f\x7f]')
 
 HINT_OWNER_404 = ('check owner_slug (e.g. gh/acme) or owner_id and owner_type, and that the token '
                   '(a personal API token) can see the organization')
-HINT_CONTEXT_404 = 'the context does not exist (any more), or the token cannot see it'
+HINT_CONTEXT_404 = 'no such context (check context_id), or the token cannot see it'
 
 
 # ---------------------------------------------------------------------------
@@ -175,32 +175,40 @@ def normalize_context(item):
     return dict(id=item.get('id'), name=item.get('name'), created_at=item.get('created_at'))
 
 
+def pages(client, path, params=None, hints=None):
+    """The items of a v2 list, page by page (?page-token=), as a generator: a caller that stops
+    early reads no further page. Like _v2.paginate, with this call's error hints."""
+    token = None
+    seen = set()
+    while True:
+        query = dict(params or {})
+        if token:
+            query['page-token'] = token
+        page = client.get(path, api='v2', params=query or None, expect='page', hints=hints)
+        for item in page['items']:
+            yield item
+        token = page.get('next_page_token')
+        if not token:
+            return
+        if token in seen:
+            raise CircleCIError('CircleCI answered GET /api/v2%s with the same next_page_token twice; '
+                                'stopped paging' % path, method='GET', path='/api/v2' + path)
+        seen.add(token)
+
+
 def find_context(client, owner, name):
     """The context called ``name`` of ``owner`` as {id, name, created_at}, or None.
 
     Reads GET /context page by page and stops at the page that has it: never a page more than needed.
     """
-    token = None
-    seen = set()
-    while True:
-        params = dict(owner.query)
-        if token:
-            params['page-token'] = token
-        page = client.get('/context', api='v2', params=params, expect='page', hints={404: HINT_OWNER_404})
-        for item in page['items']:
-            if isinstance(item, dict) and item.get('name') == name:
-                return normalize_context(item)
-        token = page.get('next_page_token')
-        if not token:
-            return None
-        if token in seen:
-            raise CircleCIError('CircleCI answered GET /api/v2/context with the same next_page_token twice; '
-                                'stopped paging', method='GET', path='/api/v2/context')
-        seen.add(token)
+    for item in pages(client, '/context', owner.query, hints={404: HINT_OWNER_404}):
+        if isinstance(item, dict) and item.get('name') == name:
+            return normalize_context(item)
+    return None
 
 
 def list_contexts(client, owner):
-    return [normalize_context(item) for item in client.paginate_v2('/context', params=owner.query)
+    return [normalize_context(item) for item in pages(client, '/context', owner.query, hints={404: HINT_OWNER_404})
             if isinstance(item, dict)]
 
 
@@ -224,9 +232,8 @@ def normalize_variable(item):
 def list_context_envvars(client, context_id):
     """The context's variables, every page, as normalize_variable shows them."""
     path = envvars_path(context_id)
-    items = client.paginate_v2(path)
     out = []
-    for item in items:
+    for item in pages(client, path, hints={404: HINT_CONTEXT_404}):
         if not isinstance(item, dict) or not isinstance(item.get('variable'), str):
             raise CircleCIError('CircleCI answered GET /api/v2%s with an entry that is not a variable' % path,
                                 method='GET', path='/api/v2' + path)
@@ -240,7 +247,8 @@ def normalize_restriction(item):
 
 
 def list_restrictions(client, context_id):
-    return [normalize_restriction(item) for item in client.paginate_v2(restrictions_path(context_id))
+    return [normalize_restriction(item) for item in pages(client, restrictions_path(context_id),
+                                                          hints={404: HINT_CONTEXT_404})
             if isinstance(item, dict)]
 
 

@@ -293,7 +293,7 @@ def ensure_present(module, client, owner, name, desired, context):
         added = []
         for item in plan['add']:
             answer = client.post(ctx.restrictions_path(context['id']), api='v2', expect='object', body=dict(
-                restriction_type=item['type'], restriction_value=item['value']))
+                restriction_type=item['type'], restriction_value=item['value']), hints={404: ctx.HINT_CONTEXT_404})
             added.append(ctx.normalize_restriction(answer))
         for item in plan['remove']:
             client.delete(ctx.restrictions_path(context['id'], item['id']), api='v2')

@@ -301,7 +301,8 @@ def manage_context_envvars(module):
                 # absent_ok: a variable deleted by someone else meanwhile is gone either way.
                 client.delete(ctx.envvars_path(context_id, var), api='v2')
             else:
-                answer = client.put(ctx.envvars_path(context_id, var), body={'value': value}, api='v2')
+                answer = client.put(ctx.envvars_path(context_id, var), body={'value': value}, api='v2',
+                                    hints={404: ctx.HINT_CONTEXT_404})
                 if isinstance(answer, dict):
                     written[var] = ctx.normalize_variable(answer)
 

@@ -218,3 +218,11 @@ def test_bad_input_fails_before_any_request(api, run_module, args, message):
     assert result['failed'] is True
     assert message in result['msg']
     assert len(api.calls) == 0
+
+
+def test_an_unknown_context_id_says_so(api, run_module):
+    api.add(responses.GET, VARS, status=404, json={'message': 'Entity not found'})
+    result = run_module(mod, dict(context_id=CTX_ID, name='A', value=SECRET))
+    assert result['failed'] is True
+    assert result['msg'] == ('CircleCI answered 404 Entity not found for GET /api/v2/context/%s/environment-variable: '
+                             'no such context (check context_id), or the token cannot see it' % CTX_ID)

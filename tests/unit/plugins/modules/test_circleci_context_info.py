@@ -69,3 +69,10 @@ def test_bad_input_fails_before_any_request(api, run_module, args, message):
     result = run_module(mod, args)
     assert result['failed'] is True and message in result['msg']
     assert len(api.calls) == 0
+
+
+def test_an_unknown_owner_says_what_to_check(api, run_module):
+    api.add(responses.GET, V2 + '/context', status=404, json={'message': 'Entity not found'})
+    result = run_module(mod, dict(owner_slug='gh/nobody'))
+    assert result['failed'] is True
+    assert result['msg'].startswith('CircleCI answered 404 Entity not found for GET /api/v2/context: check owner_slug')
