@@ -199,7 +199,8 @@ notes:
     fails with RV(outcome_unknown) so that nobody triggers a second pipeline by accident.
   - After a rerun CircleCI lists the old and the new run of a workflow under one name; the newest run counts.
   - A wait on a pipeline of N workflows costs one request per poll (two while the pipeline has no workflow yet, one
-    more per extra page of workflows), and N more at the end to read their jobs.
+    more per extra page of workflows), and at the end N more to read their jobs and, after a trigger, one to read
+    the pipeline's branch and revision.
 seealso:
   - module: ciops.circleci.circleci_pipeline_info
   - plugin: ciops.circleci.circleci_pipelines
@@ -713,6 +714,9 @@ def follow(module, reader, result, pipeline, workflows=None, expect_ids=(), rele
         expect_ids=expect_ids, released=released, clock=MONOTONIC, sleep=SLEEP, now=NOW)
     pipeline = waited['pipeline']
     outcome = waited['outcome']
+    if pipeline.get('revision') is None and pipeline.get('id'):
+        # The trigger's answer has no branch, tag or revision: read the pipeline once for the record.
+        pipeline = reader.pipeline(pipeline['id'])
     workflows = reader.with_jobs(waited['workflows'])
     result.update(pipeline=pipeline, workflows=workflows, history=waited['history'],
                   waited_seconds=waited['waited_seconds'], timed_out=outcome == TIMEOUT,

@@ -324,6 +324,7 @@ def test_wait_follows_every_workflow_and_succeeds_when_all_are_green(api, run_mo
 
 def test_one_red_workflow_of_three_fails_the_task_naming_it_with_its_url(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, PIPELINE, json=pipeline())  # read once after the wait, for its revision
     api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'success'), workflow('test', 'failed'),
                                                 workflow('deploy', 'success')))
     add_jobs(api, ('build', [job('build', 'success', 1)]),
@@ -340,6 +341,7 @@ def test_one_red_workflow_of_three_fails_the_task_naming_it_with_its_url(api, ru
 
 def test_custom_success_statuses(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, PIPELINE, json=pipeline())  # read once after the wait, for its revision
     api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'success'), workflow('nightly', 'not_run')))
     add_jobs(api, ('build', []), ('nightly', []))
     result = run_module(circleci_pipeline, args(wait=True, success_statuses=['success', 'not_run']))
@@ -385,6 +387,7 @@ def test_no_workflow_within_the_grace_period_fails_never_succeeds(api, run_modul
 
 def test_429_while_polling_is_retried_and_the_wait_goes_on(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, PIPELINE, json=pipeline())  # read once after the wait, for its revision
     api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'running')))
     api.add(responses.GET, WORKFLOWS, status=429, json={'message': 'Rate limit exceeded'}, headers={'Retry-After': '0'})
     api.add(responses.GET, WORKFLOWS, status=429, json={'message': 'Rate limit exceeded'}, headers={'Retry-After': '0'})
@@ -400,11 +403,14 @@ def test_429_while_polling_is_retried_and_the_wait_goes_on(api, run_module, fake
     calls = len(api.calls)
     result = run_module(circleci_pipeline, args(wait=True, retries=1))
     assert 'failed' not in result, result['msg']
-    assert [c.response.status_code for c in api.calls[calls:]] == [201, 429, 200, 200]
+    # The trigger, the 429 and its retry, the pipeline, the jobs.
+    assert [(c.request.url.split('/')[-1], c.response.status_code) for c in api.calls[calls:]] == [
+        ('run', 201), ('workflow', 429), ('workflow', 200), (PID, 200), ('job', 200)]
 
 
 def test_timeout_fails_and_leaves_the_workflows_running(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, PIPELINE, json=pipeline())  # read once after the wait, for its revision
     api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'success'), workflow('deploy', 'running')))
     add_jobs(api, ('build', []), ('deploy', []))
     result = run_module(circleci_pipeline, args(wait=True, wait_timeout=12))
@@ -417,6 +423,7 @@ def test_timeout_fails_and_leaves_the_workflows_running(api, run_module, fake_ti
 
 def test_timeout_with_cancel_on_timeout_cancels_the_unfinished_workflows(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, PIPELINE, json=pipeline())  # read once after the wait, for its revision
     api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'success'), workflow('test', 'running'),
                                                 workflow('deploy', 'on_hold')))
     add_jobs(api, ('build', []), ('test', []), ('deploy', []))
@@ -432,6 +439,7 @@ def test_timeout_with_cancel_on_timeout_cancels_the_unfinished_workflows(api, ru
 
 def test_stop_on_hold_returns_the_workflows_waiting_for_approval(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, PIPELINE, json=pipeline())  # read once after the wait, for its revision
     api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'success'), workflow('deploy', 'on_hold')))
     add_jobs(api, ('build', [job('build', 'success', 1)]),
              ('deploy', [job('hold-for-prod', 'on_hold', kind='approval', approval_request_id='req-1')]))
