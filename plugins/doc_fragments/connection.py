@@ -36,7 +36,8 @@ options:
     default: https://circleci.com
   vcs_type:
     description:
-      - Version control system of the project named by O(username) and O(project). A O(project_slug) carries its own.
+      - Version control system of a project named without one (C(username) and C(project) in modules, a term
+        such as C(acme/app) in lookups). A project slug such as C(gh/acme/app) carries its own.
     type: str
     choices: [github, bitbucket]
     default: github

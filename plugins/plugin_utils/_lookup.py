@@ -34,7 +34,7 @@ class CircleCILookupBase(LookupBase):
     def make_client(self):
         return client_from_options(self.get_option, warn=display.warning)
 
-    def option_definitions(self):
+    def known_options(self):
         return C.config.get_configuration_definitions('lookup', self._load_name) or {}
 
     def option_variables(self, variables):
@@ -47,14 +47,14 @@ class CircleCILookupBase(LookupBase):
         """
         if not variables or self._templar is None:
             return variables
-        definitions = self.option_definitions()
+        definitions = self.known_options()
         names = set(entry.get('name') for definition in definitions.values() for entry in definition.get('vars') or [])
         rendered = dict((name, self._templar.template(variables[name])) for name in names if name in variables)
         return ChainMap(rendered, variables) if rendered else variables
 
     def check_keywords(self, kwargs):
         """A misspelt keyword (patern=...) is an error, never silently dropped."""
-        known = [name for name in self.option_definitions() if not name.startswith('_')]
+        known = [name for name in self.known_options() if not name.startswith('_')]
         unknown = sorted(k for k in kwargs if k not in known)
         if unknown:
             raise AnsibleLookupError(
