@@ -405,8 +405,11 @@ def check_params(params):
     if state == 'triggered':
         if params.get('build_num') is not None:
             raise CircleCIError('build_num is used only with state=retried or state=canceled')
-        if params.get('branch') is not None and not params['branch']:
-            raise CircleCIError('branch must not be empty')
+        # An empty value (e.g. a template of an unset variable) is refused: left out, CircleCI would
+        # build the default branch instead.
+        for name in ('branch', 'revision', 'tag'):
+            if params.get(name) is not None and not params[name]:
+                raise CircleCIError('%s must not be empty' % name)
         if params.get('branch') and params.get('tag'):
             raise CircleCIError(
                 'branch and tag cannot be combined: CircleCI builds a tag through the project trigger, '
@@ -430,6 +433,13 @@ def check_params(params):
             raise CircleCIError('poll_interval must be at least 1 second, got %r' % (params['poll_interval'],))
         if not params['success_outcomes']:
             raise CircleCIError('success_outcomes must name at least one outcome, e.g. [success]')
+        # The outcomes a finished v1.1 build can have: a value outside them (a typo) would wait
+        # for the whole build and then fail it whatever its outcome.
+        outcomes = ('success', 'no_tests', 'failed', 'canceled', 'timedout', 'infrastructure_fail')
+        unknown = [o for o in params['success_outcomes'] if o not in outcomes]
+        if unknown:
+            raise CircleCIError('success_outcomes: %s is not a build outcome; use some of %s'
+                                % (', '.join(repr(o) for o in unknown), ', '.join(outcomes)))
     return body
 
 

@@ -475,3 +475,29 @@ def test_waited_seconds_keep_a_fraction(api, run_module, fake_time):
     assert 'failed' not in result
     assert result['waited_seconds'] == 2.2  # 2.25 s, to a tenth
     assert result['history'][-1]['seconds'] == 2.2
+
+
+# -- empty and unknown values a template can produce (found by tests/reliability) --------
+
+@pytest.mark.parametrize('option', ['revision', 'tag'])
+def test_an_empty_revision_or_tag_is_refused_not_a_build_of_the_default_branch(api, run_module, option):
+    result = run_module(circleci_build, args(**{option: ''}))
+    assert result['failed'] is True
+    assert result['msg'] == '%s must not be empty' % option
+    assert len(api.calls) == 0
+
+
+@pytest.mark.parametrize('outcomes, named', [
+    ([''], "''"), (['sucess'], "'sucess'"), (['success', 'passed'], "'passed'")])
+def test_success_outcomes_that_are_no_outcome_are_refused_before_the_build(api, run_module, outcomes, named):
+    result = run_module(circleci_build, args(branch='main', wait=True, success_outcomes=outcomes))
+    assert result['failed'] is True
+    assert result['msg'] == (
+        'success_outcomes: %s is not a build outcome; use some of success, no_tests, failed, canceled, '
+        'timedout, infrastructure_fail' % named)
+    assert len(api.calls) == 0
+
+
+def test_every_documented_outcome_is_accepted():
+    outcomes = ['success', 'no_tests', 'failed', 'canceled', 'timedout', 'infrastructure_fail']
+    assert circleci_build.check_params(params(wait=True, success_outcomes=outcomes)) == {}
