@@ -456,15 +456,28 @@ def phase(build):
 
 
 def retired(exc, module, action):
-    """A clearer CircleCIError for a 410 Gone from a retired v1.1 endpoint."""
+    """A clearer CircleCIError for a 410 Gone from a retired v1.1 endpoint, naming the circleci_pipeline
+    options that replace the ones given, and saying which have no equivalent."""
     p = module.params
+    notes = []
+    if p.get('build_parameters'):
+        notes.append('build_parameters become parameters: (each declared as a pipeline parameter in the config)')
+    if p.get('revision'):
+        notes.append('revision has no equivalent (API v2 builds the head of a branch or a tag)')
+    if p.get('parallel') is not None:
+        notes.append('parallel has no equivalent (set parallelism in the config)')
+    if action == 'retry':
+        notes.append('to rerun what failed use state: rerun with pipeline_id')
+    if p.get('wait'):
+        notes.append('wait, wait_timeout and cancel_on_timeout keep their names; success_outcomes become '
+                     'success_statuses')
     return CircleCIError(
         'CircleCI no longer accepts API v1.1 build %s requests (410 Gone for %s %s): these endpoints were '
         'retired on 2027-02-01. Trigger a pipeline through API v2 instead: ciops.circleci.circleci_pipeline with '
-        'project_slug: %s%s (POST /api/v2/project/%s/pipeline/run); docs/migrating-from-v1.md maps every option.'
+        'project_slug: %s%s (POST /api/v2/project/%s/pipeline/run)%s; docs/migrating-from-v1.md maps every option.'
         % (action, exc.method, exc.path, module.project.short_slug,
            ' and branch: %s' % p['branch'] if p.get('branch') else ' and tag: %s' % p['tag'] if p.get('tag') else '',
-           module.project.short_slug),
+           module.project.short_slug, ''.join('; ' + note for note in notes)),
         status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
 
 
