@@ -164,6 +164,16 @@ def _network_reason(exc):
     return shorten(text, 160)
 
 
+# A path longer than this (e.g. a 100 kB branch name) is shown cut in the middle in messages.
+SHOWN_PATH_MAX = 200
+
+
+def _shown_path(path):
+    if len(path) <= SHOWN_PATH_MAX:
+        return path
+    return path[:SHOWN_PATH_MAX - 60] + '...' + path[-57:]
+
+
 def _describe_json(value):
     return _JSON_TYPES.get(type(value), 'JSON')
 
@@ -277,7 +287,7 @@ class CircleCIClient(object):
         (with the token and the body's secret values) are scrubbed from every message.
         """
         method = method.upper()
-        shown = path if api != 'v2' else '/api/v2' + path
+        shown = _shown_path(path if api != 'v2' else '/api/v2' + path)
         url = self.root + self.prefix(api) + path
         secrets = (self._token,) + secrets_of(body) + tuple(secrets)
         data = None

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 import socket
 import threading
 
@@ -174,6 +175,17 @@ def test_status_is_named_once(http):
     with pytest.raises(CircleCIError, match=r'^CircleCI answered 502 Bad Gateway \(an HTML page, not the API\) for GET /x') as info:
         make(retries=0).get('/x')
     assert str(info.value).startswith('CircleCI answered 502 Bad Gateway (an HTML page, not the API) for GET /x')
+
+
+def test_a_huge_path_is_shortened_in_the_message(http):
+    name = 'x' * 5000
+    http.add(responses.GET, V1 + '/project/github/acme/%s/envvar' % name, status=404, json={'message': 'Project not found'})
+    with pytest.raises(CircleCIError, match='^CircleCI answered 404 Project not found for GET /project/github/acme/xxx') as info:
+        make().get('/project/github/acme/%s/envvar' % name)
+    message = str(info.value)
+    assert len(message) < 400, len(message)
+    assert re.search(r'/acme/x+\.\.\.x+/envvar: check the project', message), message
+    assert len(info.value.result()['request']) < 250
 
 
 def test_410_hint_only_for_the_retired_endpoints(http):
