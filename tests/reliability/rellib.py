@@ -1,0 +1,246 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What the reliability suite shares: its own simulator, in-process runs of modules and lookups
+against it over real HTTP, and real ansible-playbook runs.
+
+The suite runs from the collection copy that hack/sync-build.sh makes
+(``.../ansible_collections/ciops/circleci``), with that copy importable as
+``ansible_collections.ciops.circleci`` (PYTHONPATH=<collections root>), like the unit layer.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COLLECTION = os.path.dirname(os.path.dirname(HERE))
+# <root>/ansible_collections/ciops/circleci -> <root>
+COLLECTIONS_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION)))
+SIM_SERVER = os.path.join(COLLECTION, 'tests', 'simulator', 'server.py')
+TOKEN = 'sim-token'
+# Before the 2027-02-01 sunset of the v1.1 triggers, whatever today's date is.
+SIM_DATE = '2026-06-01'
+PLUGINS = 'ansible_collections.ciops.circleci.plugins'
+
+
+def in_collection_copy():
+    return COLLECTION.replace(os.sep, '/').endswith('ansible_collections/ciops/circleci')
+
+
+def _http(method, url, body=None, timeout=30):
+    data = json.dumps(body).encode('utf-8') if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        req.add_header('Content-Type', 'application/json')
+    with urllib.request.urlopen(req, timeout=timeout) as resp:  # nosec - loopback only
+        text = resp.read().decode('utf-8')
+    return json.loads(text) if text.strip() else None
+
+
+class Simulator(object):
+    """tests/simulator/server.py as a subprocess on a free loopback port."""
+
+    def __init__(self, *extra):
+        args = [sys.executable, SIM_SERVER, '--port', '0', '--token', TOKEN, '--date', SIM_DATE,
+                '--build-seconds', '0.3', '--compile-seconds', '0.1'] + list(extra)
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,  # pylint: disable=consider-using-with
+                                     universal_newlines=True)
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith('http://127.0.0.1:'):
+            self.proc.kill()
+            raise RuntimeError('the simulator did not start: %r %s' % (line, self.proc.stderr.read()))
+        self.v1_url = line
+        self.root = line.split('/api/', 1)[0]
+
+    def control(self, method, path, body=None):
+        return _http(method, self.root + '/_sim' + path, body)
+
+    def reset(self):
+        self.control('POST', '/reset')
+
+    def fault(self, **fault):
+        return self.control('POST', '/faults', fault)
+
+    def requests(self):
+        return self.control('GET', '/requests')
+
+    def clear_requests(self):
+        self.control('DELETE', '/requests')
+
+    def state(self):
+        return self.control('GET', '/state')
+
+    def api(self, method, path, body=None, api='v1.1'):
+        """A call to the API with the token, for setting a scene (not recorded as the plugin's)."""
+        url = self.root + '/api/' + api + path
+        data = json.dumps(body).encode('utf-8') if body is not None else None
+        req = urllib.request.Request(url, data=data, method=method)
+        req.add_header('Circle-Token', TOKEN)
+        req.add_header('Accept', 'application/json')
+        if data is not None:
+            req.add_header('Content-Type', 'application/json')
+        with urllib.request.urlopen(req, timeout=30) as resp:  # nosec - loopback only
+            text = resp.read().decode('utf-8')
+        return json.loads(text) if text.strip() else None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            stream.close()
+
+
+# ---------------------------------------------------------------- in-process runs
+
+class ModuleExit(Exception):
+    """Raised by the patched exit_json / fail_json with the module's result."""
+
+
+class Traceback(AssertionError):
+    """A plugin raised something other than its documented failure: a user would see a traceback."""
+
+
+def patch_ansible_module(monkeypatch):
+    """exit_json / fail_json raise ModuleExit with the raw result (before Ansible's no_log masking)."""
+    from ansible.module_utils import basic
+    from ansible.module_utils.common import warnings as ansible_warnings
+    try:
+        from ansible.module_utils import _internal as ansible_internal
+    except ImportError:  # ansible-core < 2.19
+        ansible_internal = None
+
+    def exit_json(self, **kwargs):
+        kwargs.setdefault('changed', False)
+        kwargs['warnings'] = list(ansible_warnings.get_warning_messages())
+        raise ModuleExit(kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        kwargs['failed'] = True
+        kwargs['msg'] = msg
+        kwargs['warnings'] = list(ansible_warnings.get_warning_messages())
+        raise ModuleExit(kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    if ansible_internal is not None and hasattr(ansible_internal, 'is_controller'):
+        monkeypatch.setattr(ansible_internal, 'is_controller', False)
+
+
+def run_module(name, args, check_mode=False):
+    """Run ciops.circleci.<name>'s main() with args; the result dict (failed=True on fail_json).
+
+    Anything else escaping main() is a Traceback: Ansible would show the user a stack trace.
+    """
+    from ansible.module_utils.common import warnings as ansible_warnings
+    from ansible.module_utils.testing import patch_module_args
+
+    module = importlib.import_module('%s.modules.%s' % (PLUGINS, name))
+    full = dict(args)
+    if check_mode:
+        full['_ansible_check_mode'] = True
+    ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
+    with patch_module_args(full):
+        try:
+            module.main()
+        except ModuleExit as exc:
+            return exc.args[0]
+        except SystemExit as exc:
+            raise Traceback('%s exited (%s) without exit_json or fail_json' % (name, exc))
+        except Exception as exc:  # pylint: disable=broad-except
+            raise Traceback('%s raised %s: %s' % (name, type(exc).__name__, exc))
+    raise Traceback('%s returned without exit_json or fail_json' % name)
+
+
+def install_collection_finder():
+    """Ansible's collection finder for this copy, as ansible-test's pytest plugin installs it.
+
+    Call it before anything imports ansible_collections.*: modules and lookups then load
+    through it (lookups need it for their doc fragments).
+    """
+    from ansible.utils.collection_loader import AnsibleCollectionConfig
+    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+    if AnsibleCollectionConfig.collection_finder is None:
+        _AnsibleCollectionFinder(paths=[COLLECTIONS_ROOT])._install()  # pylint: disable=protected-access
+
+
+def lookup_loader():
+    install_collection_finder()
+    from ansible.plugins.loader import lookup_loader as loader
+    return loader
+
+
+def run_lookup(name, terms, **options):
+    """ciops.circleci.<name> run as a template would: ('ok', list) or ('failed', message).
+
+    AnsibleError is the lookup's documented failure; anything else is a Traceback.
+    """
+    from ansible.errors import AnsibleError
+    lookup = lookup_loader().get('ciops.circleci.%s' % name)
+    if lookup is None:
+        raise Traceback('lookup ciops.circleci.%s not found' % name)
+    try:
+        return dict(result=lookup.run(list(terms), variables={}, **options))
+    except AnsibleError as exc:
+        return dict(failed=True, msg=str(exc))
+    except Exception as exc:  # pylint: disable=broad-except
+        raise Traceback('lookup %s raised %s: %s' % (name, type(exc).__name__, exc))
+
+
+# ---------------------------------------------------------------- ansible-playbook
+
+def ansible_playbook(workdir, playbook, args=(), env=None, timeout=600):
+    """Run the dev venv's ansible-playbook on a playbook text; (returncode, stdout, stderr, seconds)."""
+    path = os.path.join(workdir, 'playbook.yml')
+    with open(path, 'w') as handle:
+        handle.write(playbook)
+    binary = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    full_env = dict(os.environ)
+    full_env.update({
+        'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_ROOT,
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_RETRY_FILES_ENABLED': '0',
+        'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'),
+        'ANSIBLE_HOME': os.path.join(workdir, 'ansible-home'),
+        'ANSIBLE_DEPRECATION_WARNINGS': '0',
+        'PYTHONDONTWRITEBYTECODE': '1',
+    })
+    for name in ('CIRCLECI_TOKEN', 'CIRCLE_TOKEN', 'CIRCLECI_API_URL'):
+        full_env.pop(name, None)
+    full_env.update(env or {})
+    start = time.monotonic()
+    proc = subprocess.run([binary, path] + list(args), cwd=workdir, env=full_env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout, check=False)
+    return proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start
+
+
+# ---------------------------------------------------------------- keys
+
+def private_key(passphrase=None):
+    """A fresh Ed25519 private key in OpenSSH format, or with a passphrase as encrypted PKCS#8 PEM
+    (OpenSSH's own encryption needs bcrypt, which the dev venv does not have)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    key = ed25519.Ed25519PrivateKey.generate()
+    if passphrase:
+        private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.BestAvailableEncryption(passphrase.encode())).decode()
+    else:
+        private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+                                    serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+    return private, public
