@@ -121,8 +121,30 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
     control_router = Router(routes_control.ROUTES)
     app.config["SIM_ROUTERS"] = (client_router, control_router)
 
+    def is_client_path(path: str) -> bool:
+        return not path.startswith("/_sim/") or path.startswith("/_sim/artifacts/")
+
+    def log_entry(path: str, query: dict, body) -> dict:
+        log_query = {k: ("***" if k == "circle-token" else v) for k, v in query.items()}
+        return {"method": request.method, "path": path, "query": log_query, "body": redact(body),
+                "status": None, "token_header": "Circle-Token" in request.headers,
+                "token_in_query": "circle-token" in query,
+                # The client's port: requests sharing it came over one kept-alive connection.
+                "connection": "%s:%s" % (request.environ.get("REMOTE_ADDR"), request.environ.get("REMOTE_PORT")),
+                "user_agent": request.headers.get("User-Agent")}
+
     @app.before_request
     def _read_whole_body():
+        path = raw_path(request.environ)
+        if is_client_path(path):
+            # A fault that drops the connection before the body is read: nothing can have happened.
+            with state.lock:
+                fault = faults.take(state.faults, request.method, path, only=faults.drops_before_read)
+                if fault is not None:
+                    entry = log_entry(path, query_dict(request.environ), None)
+                    state.requests.append(entry)
+            if fault is not None:
+                faults.drop(fault, entry, request.environ)
         # Connections are kept alive (server.py): a body the handler never reads
         # would otherwise be taken for the next request line.
         request.get_data(cache=True)
@@ -160,24 +182,24 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
 
     def handle_client_request(path: str) -> Response:
         query = query_dict(request.environ)
-        body = parse_body(request.get_data(cache=True))
-        log_query = {k: ("***" if k == "circle-token" else v) for k, v in query.items()}
-        entry = {"method": request.method, "path": path, "query": log_query, "body": redact(body),
-                 "status": None, "token_header": "Circle-Token" in request.headers,
-                 "token_in_query": "circle-token" in query,
-                 # The client's port: requests sharing it came over one kept-alive connection.
-                 "connection": "%s:%s" % (request.environ.get("REMOTE_ADDR"), request.environ.get("REMOTE_PORT")),
-                 "user_agent": request.headers.get("User-Agent")}
+        raw = request.get_data(cache=True)
+        body = parse_body(raw)
+        entry = log_entry(path, query, body)
         with state.lock:
             state.requests.append(entry)
             fault = faults.take(state.faults, request.method, path)
         resp = None
         if fault is not None:
+            target = path + ("?" + request.environ["QUERY_STRING"] if request.environ.get("QUERY_STRING") else "")
+            echo = faults.echo_text(request.method, target, request.headers, raw) if fault.get("echo") else None
             resp = faults.answer(fault, entry, request.environ, request.headers.get("Accept"),
-                                 json_only=path.startswith("/api/v2/"))
+                                 json_only=path.startswith("/api/v2/"), echo=echo)
         if resp is None:
             resp = route_client_request(path, query, body)
         entry["status"] = resp.status_code
+        if fault is not None and fault.get("drop") == "after_handled":
+            # The request took effect (a write is stored); the answer never leaves.
+            faults.drop(fault, entry, request.environ)
         return resp
 
     def handle_control_request(path: str) -> Response:
@@ -195,7 +217,7 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
 
     def dispatch(_p: str = ""):
         path = raw_path(request.environ)
-        if path.startswith("/_sim/") and not path.startswith("/_sim/artifacts/"):
+        if not is_client_path(path):
             return handle_control_request(path)
         return handle_client_request(path)
 

@@ -8,6 +8,8 @@ bulk seeding, state dump. No token; JSON only; not recorded in the request log.
 from __future__ import annotations
 
 import datetime
+import re
+import uuid
 
 import data
 import faults
@@ -119,6 +121,34 @@ def post_seed_builds(call):
     return 201, {"created": count, "first_build_num": first, "last_build_num": proj["next_num"] - 1}
 
 
+def post_seed_projects(call):
+    """``count`` more followed projects of an organization (default gh/acme): <prefix>01, <prefix>02, ...
+    Existing names are left as they are; the answer lists the slugs of all of them."""
+    state, body = call.state, _body(call)
+    vcs = data.VCS_ALIASES.get(str(body.get("vcs_type", "github")).lower())
+    username = body.get("username", "acme")
+    prefix = body.get("prefix", "svc")
+    org = next((o for o in state.organizations.values() if o["vcs_type"] == vcs and o["name"] == username), None)
+    if org is None:
+        return 404, {"message": "Organization not found: give vcs_type github or bitbucket and an organization's name"}
+    try:
+        count = int(body.get("count", 1))
+    except (TypeError, ValueError):
+        return 400, {"message": "count must be an integer"}
+    if not 1 <= count <= 1000 or not isinstance(prefix, str) or not re.match(r"^[A-Za-z0-9_.-]+$", prefix):
+        return 400, {"message": "count must be 1..1000 and prefix a repository name"}
+    slugs = []
+    for i in range(1, count + 1):
+        name = "%s%02d" % (prefix, i)
+        if state.v1_project(vcs, username, name) is None:
+            state.add_project({
+                "vcs_type": vcs, "username": username, "reponame": name, "following": bool(body.get("following", True)),
+                "default_branch": "main", "id": str(uuid.uuid5(uuid.NAMESPACE_URL, "%s/%s/%s" % (vcs, username, name))),
+                "name": name, "organization_id": org["id"], "vcs_url": "%s/%s/%s" % (data.VCS_HOST[vcs], username, name)})
+        slugs.append("%s/%s/%s" % (data.VCS_SLUG[vcs], username, name))
+    return 201, {"projects": slugs}
+
+
 def get_state(call):
     return 200, call.state.dump()
 
@@ -226,6 +256,7 @@ ROUTES = [
     _control("GET", "/config", get_config),
     _control("POST", "/config", post_config),
     _control("POST", "/seed/builds", post_seed_builds),
+    _control("POST", "/seed/projects", post_seed_projects),
     _control("GET", "/state", get_state),
     _control("GET", "/pipelines/next", get_pipelines_next),
     _control("POST", "/pipelines/next", post_pipelines_next),

@@ -138,11 +138,7 @@ class SimState:
             self.organizations = {org["id"]: dict(org) for org in data.ORG_SEED}
             self.projects: dict[tuple, dict] = {}
             for seed in data.PROJECT_SEED:
-                key = (seed["vcs_type"], seed["username"], seed["reponame"])
-                self.projects[key] = dict(
-                    seed, builds=[], by_num={}, next_num=1, branch_last={}, envvars={}, checkout_keys=[],
-                    ssh_keys=[], pipelines=[], next_pipeline_number=1,
-                    pipeline_config=self.seed_pipeline_config(key))
+                self.add_project(seed)
             self.pipelines: dict[str, dict] = {}
             self.workflows: dict[str, dict] = {}
             self.jobs: dict[str, dict] = {}
@@ -170,6 +166,16 @@ class SimState:
                 self.projects[key]["checkout_keys"] = [
                     dict(k, fingerprint=data.md5_fingerprint(k["public_key"])) for k in keys
                 ]
+
+    def add_project(self, seed: dict) -> dict:
+        """A project from its seed fields (vcs_type, username, reponame, following, default_branch,
+        id, name, organization_id, vcs_url), with no builds, variables or keys yet."""
+        key = (seed["vcs_type"], seed["username"], seed["reponame"])
+        self.projects[key] = dict(
+            seed, builds=[], by_num={}, next_num=1, branch_last={}, envvars={}, checkout_keys=[],
+            ssh_keys=[], pipelines=[], next_pipeline_number=1,
+            pipeline_config=self.seed_pipeline_config(key))
+        return self.projects[key]
 
     @staticmethod
     def seed_pipeline_config(key: tuple) -> dict:

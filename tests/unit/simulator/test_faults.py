@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 # sim_testlib puts the simulator on sys.path.
-import sim_testlib  # noqa: F401  pylint: disable=unused-import
+from sim_testlib import TOKEN
 
 import faults  # pylint: disable=import-error
 
@@ -81,3 +82,51 @@ def test_faults_through_the_app(client):
         ("POST", 503, 1), ("GET", 200, None), ("GET", 200, None), ("GET", 500, 2)]
     assert client.control("GET", "/faults").get_json() == []
     assert client.v2("POST", "/project/gh/acme/app/pipeline/run", json={}).status_code == 201
+
+
+def test_make_fault_drop_kinds_and_echo():
+    for drop in (True, False, "before_read", "after_read", "after_handled"):
+        assert faults.make_fault(1, {"drop": drop})["drop"] == drop
+    assert faults.make_fault(1, {"echo": True})["echo"] is True
+    assert "echo" not in faults.make_fault(1, {})
+    for body in ({"drop": "sometimes"}, {"drop": 2}, {"echo": "yes"}):
+        with pytest.raises(ValueError, match="^(drop must be|echo must be)"):
+            faults.make_fault(1, body)
+
+
+def test_echo_puts_the_request_into_the_answer():
+    echo = faults.echo_text("POST", "/api/v1.1/x?a=1", {"Circle-Token": "t0k", "Accept": "*/*"}, b'{"value": "s\\"3"}')
+    assert echo == 'POST /api/v1.1/x?a=1\nCircle-Token: t0k\nAccept: */*\n\n{"value": "s\\"3"}'
+    resp = faults.answer(faults.make_fault(1, {"status": 400, "echo": True}), {}, {}, "application/json", echo=echo)
+    assert resp.status_code == 400 and resp.get_json() == {"message": "Bad request: " + echo}
+    html_body = "<html><body><pre>{echo_html}</pre>{echo}</body></html>"
+    resp = faults.answer(faults.make_fault(2, {"status": 500, "body": html_body, "echo": True}), {}, {}, None, echo=echo)
+    text = resp.get_data(as_text=True)
+    assert text.startswith('<html><body><pre>POST /api/v1.1/x?a=1\nCircle-Token: t0k\nAccept: */*\n\n{&quot;value&quot;: &quot;s\\&quot;3&quot;}</pre>')
+    assert text.endswith('{"value": "s\\"3"}</body></html>')
+
+
+def test_drops_before_and_after_the_request_through_a_real_server(sim):
+    envvar = "/project/github/acme/app/envvar"
+    sim.control("POST", "/faults", json={"method": "POST", "path": "envvar$", "drop": "before_read"})
+    sim.control("POST", "/faults", json={"method": "POST", "path": "envvar$", "drop": "after_read"})
+    sim.control("POST", "/faults", json={"method": "POST", "path": "envvar$", "drop": "after_handled"})
+    for name in ("BEFORE", "AFTER_READ", "AFTER_HANDLED"):
+        with pytest.raises(requests.exceptions.ConnectionError):
+            sim.call("POST", envvar, json={"name": name, "value": "v"})
+    log = sim.control("GET", "/requests").json()
+    assert [(e["fault"], e["dropped"], e["status"], e["body"]) for e in log] == [
+        (1, True, None, None), (2, True, None, {"name": "AFTER_READ", "value": "***"}),
+        (3, True, None, {"name": "AFTER_HANDLED", "value": "***"})]
+    # Only the request that was handled before the drop took effect.
+    names = [v["name"] for v in sim.call("GET", envvar).json()]
+    assert "AFTER_HANDLED" in names and "BEFORE" not in names and "AFTER_READ" not in names
+
+
+def test_an_echo_fault_through_a_real_server_shows_the_token_and_body(sim):
+    sim.control("POST", "/faults", json={"method": "POST", "path": "envvar$", "status": 400, "echo": True})
+    resp = sim.call("POST", "/project/github/acme/app/envvar", json={"name": "A", "value": "s3cret value"})
+    assert resp.status_code == 400
+    message = resp.json()["message"]
+    assert message.startswith("Bad request: POST /api/v1.1/project/github/acme/app/envvar\n")
+    assert "Circle-Token: %s\n" % TOKEN in message and message.endswith('{"name": "A", "value": "s3cret value"}')

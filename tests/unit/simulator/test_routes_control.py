@@ -179,3 +179,26 @@ def test_in_process_server_options():
     assert (config["retired"], config["server_version"], config["page_size"], config["compile_seconds"]) == (
         True, "4.8", 3, 0.5)
     assert client.v2("POST", RUN, json={}).status_code == 201
+
+
+def test_seed_projects_adds_followed_projects_of_an_organization(client):
+    resp = client.control("POST", "/seed/projects", json={"count": 3, "prefix": "svc"}, expect=201)
+    assert resp.get_json() == {"projects": ["gh/acme/svc01", "gh/acme/svc02", "gh/acme/svc03"]}
+    followed = [p["reponame"] for p in client.v1("GET", "/projects").get_json()]
+    assert {"svc01", "svc02", "svc03"} <= set(followed)
+    project = client.v2("GET", "/project/gh/acme/svc02").get_json()
+    assert project["slug"] == "gh/acme/svc02" and project["organization_slug"] == "gh/acme"
+    assert client.v1("POST", "/project/github/acme/svc02/envvar", json={"name": "A", "value": "b"}).status_code == 201
+    # Again: the existing ones are kept as they are (their variables too).
+    client.control("POST", "/seed/projects", json={"count": 2, "prefix": "svc"}, expect=201)
+    assert client.v1("GET", "/project/github/acme/svc02/envvar").get_json() == [{"name": "A", "value": "xxxxb"}]
+    client.control("POST", "/reset")
+    assert client.v1("GET", "/project/github/acme/svc01/envvar").status_code == 404
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"username": "nobody"}, 404), ({"vcs_type": "gitlab"}, 404), ({"count": 0}, 400), ({"count": "x"}, 400),
+    ({"prefix": "a/b"}, 400)])
+def test_seed_projects_validation(client, body, status):
+    resp = client.control("POST", "/seed/projects", json=body, expect=status)
+    assert resp.get_json()["message"]
