@@ -381,7 +381,8 @@ class CircleCIClient(object):
         status = response.status_code
         text = response.text or ''
         html = is_html(text) or 'text/html' in response.headers.get('Content-Type', '')
-        message = scrub(server_message(status, response.reason, text), secrets)
+        # Scrubbed before the message is cut short too: a secret cut in half would escape the scrubber.
+        message = scrub(server_message(status, response.reason, scrub(text, secrets)), secrets)
         if status == 404 and not html:
             if absent_ok or (missing_item_ok and not is_project_not_found(message)):
                 return None
@@ -441,7 +442,7 @@ class CircleCIClient(object):
         except ValueError:
             raise CircleCIError(
                 scrub('CircleCI answered %d for %s %s with a body that is not JSON: %s' % (
-                    status, method, shown, shorten(text, 120)), secrets),
+                    status, method, shown, shorten(scrub(text, secrets), 120)), secrets),
                 status=status, method=method, path=shown)
         if expect is not None:
             kind, label = SHAPES[expect]

@@ -377,6 +377,19 @@ def test_a_400_that_echoes_the_body_never_shows_the_secret(http, secret):
     assert '********' in text
 
 
+@pytest.mark.parametrize('status, before, after', [
+    (500, '<html><body><pre>' + 'a' * 170 + ' Circle-Token: ', '</pre></body></html>'),  # cut at 200 characters
+    (200, 'a' * 100 + ' token=', ' and more'),                                          # cut at 120 characters
+])
+def test_a_secret_cut_by_the_shortened_message_leaves_no_part_of_it(http, status, before, after):
+    http.add(responses.GET, V1 + '/me', status=status, body=before + TOKEN + after)
+    with pytest.raises(CircleCIError, match='^CircleCI answered %d ' % status) as info:
+        make(retries=0).get('/me')
+    text = str(info.value) + json.dumps(info.value.result())
+    assert TOKEN[:6] not in text, text
+    assert '********' in text
+
+
 def test_an_echoed_token_is_scrubbed(http):
     http.add(responses.GET, V2 + '/me', status=401,
              json={'message': 'Invalid header Circle-Token: %s' % TOKEN})
