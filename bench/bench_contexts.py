@@ -85,8 +85,10 @@ URI_PLAY = """
       register: contexts
 
     - name: Put each of the {count} variables
+      vars:
+        context_id: "{{{{ (contexts.json['items'] | selectattr('name', 'equalto', 'bench') | first).id }}}}"
       ansible.builtin.uri:
-        url: "{{{{ sim_root }}}}/api/v2/context/{{{{ (contexts.json['items'] | selectattr('name', 'equalto', 'bench') | first).id }}}}/environment-variable/{{{{ item.name }}}}"
+        url: "{{{{ sim_root }}}}/api/v2/context/{{{{ context_id }}}}/environment-variable/{{{{ item.name }}}}"
         method: PUT
         headers:
           Circle-Token: "{{{{ sim_token }}}}"

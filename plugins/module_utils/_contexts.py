@@ -185,8 +185,7 @@ def pages(client, path, params=None, hints=None):
         if token:
             query['page-token'] = token
         page = client.get(path, api='v2', params=query or None, expect='page', hints=hints)
-        for item in page['items']:
-            yield item
+        yield from page['items']
         token = page.get('next_page_token')
         if not token:
             return

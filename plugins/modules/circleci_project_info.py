@@ -16,7 +16,7 @@ description:
     follows (C(GET /projects)) and, for one project, its settings with SSH keys
     (C(GET .../settings)), its environment variables with masked values (C(GET .../envvar))
     and its checkout keys (C(GET .../checkout-key)).
-  - One request per item of O(gather) (API v2 lists: one per page); only the requested items are read.
+  - One request per item of O(gather) (one per page for API v2 lists); only the requested items are read.
   - Environment variables and checkout keys of C(circleci/<org-uuid>/<project-uuid>) projects (GitHub App,
     GitLab, Bitbucket Data Center) are read through API v2, see O(api_version); the results have the same shape.
     The user, the followed projects and the project settings exist only in API v1.1.

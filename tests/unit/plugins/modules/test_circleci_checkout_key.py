@@ -317,7 +317,7 @@ def test_sha256_fingerprint_selects_v2_and_the_sha256_digest(api, run_module):
     assert result['changed'] is True
     assert result['removed'] == [ED_SHA256]
     assert result['api_version'] == 'v2'
-    assert [m for m, _ in v2_calls(api)] == ['GET', 'DELETE']
+    assert [method for method, path in v2_calls(api)] == ['GET', 'DELETE']
 
 
 def test_sha256_digest_of_a_created_key_follows_from_its_public_key(api, run_module):

@@ -73,7 +73,7 @@ def test_check_mode_creates_nothing_and_predicts_the_same(api, run_module):
     api.add(responses.GET, V2 + '/context', json=page([]))
     add_project(api)
     result = run_module(mod, dict(name='deploy', owner_slug='gh/acme', restrictions=WANTED), check_mode=True, diff=True)
-    assert [m for m, _ in calls(api)] == ['GET', 'GET']
+    assert [method for method, path in calls(api)] == ['GET', 'GET']
     assert result['changed'] is True
     assert result['context'] == {'id': None, 'name': 'deploy', 'created_at': None}
     assert result['restrictions'] == [dict(id=None, type='project', value=PROJECT_ID, name=None),
@@ -85,11 +85,11 @@ def test_second_run_reads_only(api, run_module):
     api.add(responses.GET, V2 + '/context', json=page([OTHER], 'p2'))
     api.add(responses.GET, V2 + '/context', json=page([CONTEXT]))
     add_project(api)
-    api.add(responses.GET, RESTRICTIONS, json=page([restriction('r2', 'expression', EXPR, EXPR),
-                                                     restriction('r1', 'project', PROJECT_ID.upper(), 'app')]))
+    api.add(responses.GET, RESTRICTIONS, json=page([
+        restriction('r2', 'expression', EXPR, EXPR), restriction('r1', 'project', PROJECT_ID.upper(), 'app')]))
     result = run_module(mod, dict(name='deploy', owner_slug='gh/acme', restrictions=WANTED))
     assert result['changed'] is False
-    assert [m for m, _ in calls(api)] == ['GET'] * 4
+    assert [method for method, path in calls(api)] == ['GET'] * 4
     assert calls(api)[1] == ('GET', '/context?owner-slug=gh%2Facme&page-token=p2')
     assert result['restrictions_added'] == [] and result['restrictions_removed'] == []
     assert [r['id'] for r in result['restrictions']] == ['r2', 'r1']
@@ -97,15 +97,15 @@ def test_second_run_reads_only(api, run_module):
 
 def test_restrictions_are_an_exact_set_added_before_removed(api, run_module):
     api.add(responses.GET, V2 + '/context', json=page([CONTEXT]))
-    api.add(responses.GET, RESTRICTIONS, json=page([restriction('r1', 'project', PROJECT_ID, 'app'),
-                                                     restriction('r9', 'group', 'g-1', 'team')]))
+    api.add(responses.GET, RESTRICTIONS, json=page([
+        restriction('r1', 'project', PROJECT_ID, 'app'), restriction('r9', 'group', 'g-1', 'team')]))
     api.add(responses.POST, RESTRICTIONS, status=201, json=restriction('r3', 'expression', EXPR, EXPR))
     api.add(responses.DELETE, RESTRICTIONS + '/r1', json={'message': 'Restriction deleted'})
     api.add(responses.DELETE, RESTRICTIONS + '/r9', json={'message': 'Restriction deleted'})
     result = run_module(mod, dict(name='deploy', owner_slug='gh/acme', restrictions=[dict(type='expression', value=EXPR)]),
                         diff=True)
     assert result['changed'] is True
-    assert [m for m, _ in calls(api)] == ['GET', 'GET', 'POST', 'DELETE', 'DELETE']
+    assert [method for method, path in calls(api)] == ['GET', 'GET', 'POST', 'DELETE', 'DELETE']
     assert [r['id'] for r in result['restrictions_removed']] == ['r1', 'r9']
     assert result['restrictions'] == [dict(id='r3', type='expression', value=EXPR, name=EXPR)]
     assert result['diff']['before']['restrictions'] == ['group: g-1', 'project: ' + PROJECT_ID]
@@ -154,7 +154,7 @@ def test_deleting_a_context_with_variables_needs_force_and_says_how_many(api, ru
     assert result['failed'] is True
     assert result['msg'] == ('context deploy of gh/acme still has 3 environment variables (A, B, C); set force: true '
                              'to delete the context and them all')
-    assert [m for m, _ in calls(api)] == ['GET', 'GET', 'GET']
+    assert [method for method, path in calls(api)] == ['GET', 'GET', 'GET']
 
 
 def test_forced_delete(api, run_module):
@@ -174,7 +174,7 @@ def test_empty_context_is_deleted_without_force_and_check_mode_sends_no_delete(a
     api.add(responses.GET, VARS, json=page([]))
     result = run_module(mod, dict(name='deploy', owner_slug='gh/acme', state='absent'), check_mode=True)
     assert result['changed'] is True and result['deleted_envvars'] == []
-    assert [m for m, _ in calls(api)] == ['GET', 'GET']
+    assert [method for method, path in calls(api)] == ['GET', 'GET']
 
 
 @pytest.mark.parametrize('args, message', [

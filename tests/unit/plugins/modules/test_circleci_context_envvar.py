@@ -109,7 +109,7 @@ def test_second_run_sends_only_gets(api, run_module):
     result = run_module(mod, by_name(variables=[dict(name='TOKEN', value=SECRET), dict(name='REGION', value='x')]))
     assert result['changed'] is False
     assert result['unverified'] == ['TOKEN', 'REGION']
-    assert [m for m, _ in calls(api)] == ['GET', 'GET']
+    assert [method for method, path in calls(api)] == ['GET', 'GET']
 
 
 def test_rotation_with_always_by_context_id(api, run_module):
@@ -135,7 +135,7 @@ def test_purge_and_single_absent(api, run_module):
     api.add(responses.DELETE, VARS + '/C', json={'message': 'Environment variable deleted.'})
     result = run_module(mod, by_name(purge=True, variables=[dict(name='A', value='a'), dict(name='C', state='absent')]))
     assert result['removed'] == ['C', 'B']
-    assert [m for m, _ in calls(api)] == ['GET', 'GET', 'DELETE', 'DELETE']
+    assert [method for method, path in calls(api)] == ['GET', 'GET', 'DELETE', 'DELETE']
     assert result['envvars'] == [dict(name='A', created_at=T0, updated_at=T0)]
 
 
@@ -145,11 +145,11 @@ def test_check_mode_reports_what_a_real_run_does(api, run_module):
     api.add(responses.GET, V2 + '/context', json=page([CONTEXT]))
     api.add(responses.GET, VARS, json=page([var('A'), var('B')]))
     checked = run_module(mod, args, check_mode=True, diff=True)
-    assert [m for m, _ in calls(api)] == ['GET', 'GET']
+    assert [method for method, path in calls(api)] == ['GET', 'GET']
     add_puts(api, 'A', 'NEW')
     api.add(responses.DELETE, VARS + '/B', json={'message': 'Environment variable deleted.'})
     real = run_module(mod, args, diff=True)
-    assert [m for m, _ in calls(api)][2:] == ['GET', 'GET', 'PUT', 'PUT', 'DELETE']
+    assert [method for method, path in calls(api)][2:] == ['GET', 'GET', 'PUT', 'PUT', 'DELETE']
     for key in ('changed', 'added', 'updated', 'removed', 'untouched', 'unverified', 'context', 'diff'):
         assert checked[key] == real[key], key
     assert [v['name'] for v in checked['envvars']] == [v['name'] for v in real['envvars']] == ['A', 'NEW']
@@ -186,7 +186,7 @@ def test_the_limit_counts_the_variables_already_there_before_any_write(api, run_
     result = run_module(mod, dict(context_id=CTX_ID, variables=[dict(name='V_%02d' % i, value='v') for i in range(6)]))
     assert result['failed'] is True
     assert 'would hold 101 variables after this task' in result['msg']
-    assert [m for m, _ in calls(api)] == ['GET']
+    assert [method for method, path in calls(api)] == ['GET']
 
 
 def test_a_failing_put_does_not_leak_the_value(api, run_module):

@@ -58,7 +58,7 @@ def test_plan_cannot_see_a_change_hidden_behind_the_same_last_four_characters():
 
 def test_plan_always_rewrites_every_listed_present_variable():
     todo = plan_envvars(SEED, [present('AWS_REGION', 'eu-west-1'), present('SHORT', 'R'), absent('GONE')],
-                update_values='always')
+                        update_values='always')
     assert todo['actions'] == [('update', 'AWS_REGION', 'eu-west-1'), ('update', 'SHORT', 'R')]
     assert todo['updated'] == ['AWS_REGION', 'SHORT']
     assert todo['untouched'] == []
