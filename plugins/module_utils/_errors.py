@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import html
 import json
 import re
 
@@ -157,7 +158,8 @@ def secrets_of(body):
 
 
 def _encodings(secret):
-    """Every form in which a server may echo a secret back: as sent, JSON-escaped, URL-encoded."""
+    """Every form in which a server may echo a secret back: as sent, JSON-escaped, URL-encoded,
+    HTML-escaped, and as UTF-8 read as ISO-8859-1."""
     forms = set([secret])
     for ascii_only in (True, False):
         forms.add(json.dumps(secret, ensure_ascii=ascii_only)[1:-1])
@@ -165,6 +167,13 @@ def _encodings(secret):
     forms.add(json.dumps(json.dumps(secret)[1:-1])[1:-1])
     forms.add(quote(secret, safe=''))
     forms.add(quote(secret))
+    # An HTML page escapes what it echoes (&quot;, &lt;, ...), with or without the quotes.
+    for form in list(forms):
+        forms.add(html.escape(form))
+        forms.add(html.escape(form, quote=False))
+    # A text answer without a charset is read as ISO-8859-1: non-ASCII characters show as mojibake.
+    for form in list(forms):
+        forms.add(form.encode('utf-8', 'replace').decode('latin-1'))
     # Multi-line secrets (private keys) are also echoed line by line.
     for line in secret.splitlines():
         if len(line.strip()) >= _SHORT_SECRET:

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import html
 import json
 import re
 import socket
@@ -388,6 +389,16 @@ def test_a_secret_cut_by_the_shortened_message_leaves_no_part_of_it(http, status
     text = str(info.value) + json.dumps(info.value.result())
     assert TOKEN[:6] not in text, text
     assert '********' in text
+
+
+def test_a_secret_echoed_html_escaped_in_a_page_without_title_is_scrubbed(http):
+    # text/html without a charset: requests reads the UTF-8 page as ISO-8859-1 ('\u00fc' shows as mojibake).
+    secret = u'p"w\'<d>&x-1234 \u00fc'
+    page = '<html><body><h1>Bad request</h1><p>value=%s</p></body></html>' % html.escape(secret)
+    http.add(responses.POST, V1 + '/x', status=400, body=page, content_type='text/html')
+    with pytest.raises(CircleCIError, match=r'^CircleCI answered 400 Bad request value=\*{8} \(an HTML page') as info:
+        make().post('/x', {'name': 'N', 'value': secret})
+    assert 'p&quot;w' not in str(info.value) + json.dumps(info.value.result())
 
 
 def test_an_echoed_token_is_scrubbed(http):
