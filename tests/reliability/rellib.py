@@ -49,8 +49,9 @@ def _http(method, url, body=None, timeout=30):
 class Simulator(object):
     """tests/simulator/server.py as a subprocess on a free loopback port."""
 
-    def __init__(self, *extra):
-        args = [sys.executable, SIM_SERVER, '--port', '0', '--token', TOKEN, '--date', SIM_DATE,
+    def __init__(self, *extra, **options):
+        self.token = options.get('token', TOKEN)
+        args = [sys.executable, SIM_SERVER, '--port', '0', '--token', self.token, '--date', SIM_DATE,
                 '--build-seconds', '0.3', '--compile-seconds', '0.1'] + list(extra)
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,  # pylint: disable=consider-using-with
                                      universal_newlines=True)
@@ -84,7 +85,7 @@ class Simulator(object):
         url = self.root + '/api/' + api + path
         data = json.dumps(body).encode('utf-8') if body is not None else None
         req = urllib.request.Request(url, data=data, method=method)
-        req.add_header('Circle-Token', TOKEN)
+        req.add_header('Circle-Token', self.token)
         req.add_header('Accept', 'application/json')
         if data is not None:
             req.add_header('Content-Type', 'application/json')
@@ -218,6 +219,7 @@ def ansible_playbook(workdir, playbook, args=(), env=None, timeout=600):
         'ANSIBLE_HOME': os.path.join(workdir, 'ansible-home'),
         'ANSIBLE_DEPRECATION_WARNINGS': '0',
         'PYTHONDONTWRITEBYTECODE': '1',
+        'ANSIBLE_PIPELINING': '1',
     })
     for name in ('CIRCLECI_TOKEN', 'CIRCLE_TOKEN', 'CIRCLECI_API_URL'):
         full_env.pop(name, None)

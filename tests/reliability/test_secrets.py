@@ -1,0 +1,234 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Secrets at -vvvv: every module and lookup in one real ansible-playbook run of three plays:
+
+1. against the healthy simulator (every task succeeds);
+2. every request answered 400 with the request echoed (request line, headers with the token,
+   body with the secrets) in a JSON message;
+3. every request answered by an HTML 500 page without a title that echoes the request twice,
+   as it came and HTML-escaped.
+
+In plays 2 and 3 the writes (POST, PUT) are echoed first, so that the requests carrying the
+secrets reach the echo; then reads and deletes too. The token, a variable value with quotes, a
+backslash, a newline and non-ASCII characters, a private key and a Heroku key must appear in no
+form (as given, JSON- or HTML-escaped, line by line, or a distinctive part of them) in stdout,
+stderr, or the URL of any request the simulator logged.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import html
+import json
+import re
+
+import pytest
+
+import rellib
+
+TOKEN = 'ZX9Tok-Reliability-4471-s3cr3t'
+VALUE = u'Zq"it\'s VAL7731 \\ end\nsecond line \u00e4\u00f6\u00fc'
+HEROKU = 'HRKU5512secretKEYabcdef'
+# Parts that must not appear even alone: a cut or partly masked secret still shows them.
+MARKERS = ('ZX9Tok', 'VAL7731', 'HRKU5512')
+
+HTML_500 = ('<html><body><h1>Internal Server Error</h1><pre>{echo_html}</pre>'
+            '<p>while handling {echo}</p></body></html>')
+
+TASKS = r'''
+    - name: envvar
+      ciops.circleci.circleci_envvar:
+        project_slug: gh/acme/app
+        variables: [{name: SECRET_VAR, value: "{{ var_value }}"}]
+    - name: context_envvar
+      ciops.circleci.circleci_context_envvar:
+        owner_slug: gh/acme
+        context: org-global
+        name: CTX_SECRET
+        value: "{{ var_value }}"
+    - name: ssh_key
+      ciops.circleci.circleci_ssh_key:
+        project_slug: gh/acme/app
+        hostname: deploy.example.com
+        private_key: "{{ private_key }}"
+    - name: heroku_key
+      ciops.circleci.circleci_heroku_key:
+        apikey: "{{ heroku_key }}"
+    - name: build
+      ciops.circleci.circleci_build:
+        project_slug: gh/acme/app
+        branch: main
+    - name: pipeline
+      ciops.circleci.circleci_pipeline:
+        project_slug: gh/acme/app
+        branch: main
+    - name: context
+      ciops.circleci.circleci_context:
+        owner_slug: gh/acme
+        name: "new-context-{{ scenario }}"
+    - name: project
+      ciops.circleci.circleci_project:
+        project_slug: gh/acme/newsvc
+    - name: checkout_key
+      ciops.circleci.circleci_checkout_key:
+        project_slug: gh/acme/app
+        type: github-user-key
+    - name: echo reads and deletes too
+      ansible.builtin.uri:
+        url: "{{ sim_root }}/_sim/faults"
+        method: POST
+        body_format: json
+        body: "{{ read_fault }}"
+        status_code: 201
+      when: read_fault is not none
+    - name: cache
+      ciops.circleci.circleci_cache:
+        project_slug: gh/acme/app
+    - name: build_info
+      ciops.circleci.circleci_build_info:
+        project_slug: gh/acme/app
+        build_num: 1
+    - name: project_info
+      ciops.circleci.circleci_project_info:
+        project_slug: gh/acme/app
+        gather: [me, projects, settings, envvars, checkout_keys]
+    - name: pipeline_info
+      ciops.circleci.circleci_pipeline_info:
+        project_slug: gh/acme/app
+    - name: context_info
+      ciops.circleci.circleci_context_info:
+        owner_slug: gh/acme
+    - name: builds lookup
+      ansible.builtin.debug:
+        msg: "{{ query('ciops.circleci.circleci_builds', 'acme/app', limit=2, api_url=sim_root, api_token=token, retries=0) }}"
+    - name: artifacts lookup
+      ansible.builtin.debug:
+        msg: "{{ query('ciops.circleci.circleci_artifacts', 'acme/app', build_num=[1, 3], api_url=sim_root, api_token=token, retries=0) }}"
+    - name: pipelines lookup
+      ansible.builtin.debug:
+        msg: "{{ query('ciops.circleci.circleci_pipelines', 'gh/acme/app', api_url=sim_root, api_token=token, retries=0) }}"
+'''
+PLAY = r'''
+- name: "{name}"
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{{{ ansible_playbook_python }}}}"
+    scenario: "{scenario}"
+    read_fault: {read_fault}
+  module_defaults:
+    group/ciops.circleci.circleci:
+      api_url: "{{{{ sim_root }}}}"
+      api_token: "{{{{ token }}}}"
+      retries: 0
+      timeout: 10
+  pre_tasks:
+    - name: fresh simulator
+      ansible.builtin.uri:
+        url: "{{{{ sim_root }}}}/_sim/reset"
+        method: POST
+    - name: echo writes
+      ansible.builtin.uri:
+        url: "{{{{ sim_root }}}}/_sim/faults"
+        method: POST
+        body_format: json
+        body: "{{{{ item }}}}"
+        status_code: 201
+      loop: {write_faults}
+  tasks:
+{tasks}
+'''
+
+
+def fault(method, status, body=None):
+    spec = dict(method=method, path='.', status=status, echo=True, count=10000)
+    if body is not None:
+        spec['body'] = body
+    return spec
+
+
+def scenario(name, key, status=None, body=None):
+    writes = [fault(m, status, body) for m in ('POST', 'PUT')] if status else []
+    reads = json.dumps(fault('*', status, body)) if status else 'null'
+    tasks = TASKS.replace('      ciops.circleci.', '      ignore_errors: true\n      ciops.circleci.') \
+        .replace('      ansible.builtin.debug:', '      ignore_errors: true\n      ansible.builtin.debug:')
+    return PLAY.format(name=name, scenario=key, read_fault=reads, write_faults=json.dumps(writes), tasks=tasks)
+
+
+def forms(secret):
+    """The forms a secret could leak in: as given, JSON- and HTML-escaped, each long line."""
+    out = set([secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]])
+    out.update([html.escape(f) for f in list(out)])
+    out.update(line.strip() for line in secret.splitlines() if len(line.strip()) >= 8)
+    return out
+
+
+@pytest.fixture(scope='module')
+def run(tmp_path_factory):
+    """One -vvvv run of the three plays against a simulator with the distinctive token."""
+    sim = rellib.Simulator(token=TOKEN)
+    workdir = tmp_path_factory.mktemp('secrets')
+    key = rellib.private_key()[0]
+    secrets_file = workdir / 'secrets.json'
+    secrets_file.write_text(json.dumps(dict(token=TOKEN, var_value=VALUE, private_key=key, heroku_key=HEROKU,
+                                            sim_root=sim.root)))
+    playbook = '\n'.join([
+        scenario('succeeding', 'ok'),
+        scenario('echo in a 400', 'e400', 400),
+        scenario('echo in an HTML 500', 'e500', 500, HTML_500),
+    ])
+    try:
+        rc, out, err, seconds = rellib.ansible_playbook(str(workdir), playbook, ['-vvvv', '-e', '@%s' % secrets_file])
+        log = sim.requests()
+    finally:
+        sim.stop()
+    return dict(rc=rc, out=out, err=err, seconds=seconds, log=log, key=key)
+
+
+def plays(out):
+    """stdout cut into the three plays."""
+    parts = re.split(r'^PLAY \[', out, flags=re.M)[1:]
+    return dict((part.split(']', 1)[0], part) for part in parts)
+
+
+TASK_NAMES = re.findall(r'^    - name: (.+)$', TASKS, flags=re.M)
+PLUGIN_TASKS = [n for n in TASK_NAMES if not n.startswith('echo ')]
+
+
+def test_the_run_completed(run):
+    assert run['rc'] == 0, run['out'][-3000:] + run['err'][-3000:]
+    assert set(plays(run['out'])) == {'succeeding', 'echo in a 400', 'echo in an HTML 500'}
+
+
+def test_every_task_succeeds_against_the_healthy_simulator(run):
+    play = plays(run['out'])['succeeding']
+    assert '...ignoring' not in play, play[-4000:]
+    for name in PLUGIN_TASKS:
+        assert 'TASK [%s]' % name in play
+
+
+@pytest.mark.parametrize('name, status', [('echo in a 400', 400), ('echo in an HTML 500', 500)])
+def test_every_task_met_the_echo(run, name, status):
+    play = plays(run['out'])[name]
+    tasks = re.split(r'^TASK \[', play, flags=re.M)[1:]
+    met = [t.split(']', 1)[0] for t in tasks if 'CircleCI answered %d' % status in t]
+    assert sorted(met) == sorted(PLUGIN_TASKS)
+
+
+@pytest.mark.parametrize('what', ['token', 'variable value', 'private key', 'heroku key'])
+def test_no_secret_anywhere(run, what):
+    secret = {'token': TOKEN, 'variable value': VALUE, 'private key': run['key'], 'heroku key': HEROKU}[what]
+    urls = '\n'.join('%s?%s' % (r['path'], json.dumps(r['query'])) for r in run['log'])
+    for where, text in (('stdout', run['out']), ('stderr', run['err']), ('request URLs', urls)):
+        for form in forms(secret):
+            assert form not in text, '%s shows the %s as %r' % (where, what, form)
+        for marker in MARKERS:
+            if marker in secret:
+                assert marker not in text, '%s shows part of the %s (%s)' % (where, what, marker)
+
+
+def test_the_token_travelled_only_in_the_header(run):
+    assert run['log'] and all(r['token_header'] and not r['token_in_query'] for r in run['log'])
