@@ -1,19 +1,20 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Secrets at -vvvv: every module and lookup in one real ansible-playbook run of three plays:
+"""Secrets at -vvvv: every module and lookup in one real ansible-playbook run, three scenarios side
+by side (three hosts, -f 3, each with a simulator of its own):
 
-1. against the healthy simulator (every task succeeds);
-2. every request answered 400 with the request echoed (request line, headers with the token,
-   body with the secrets) in a JSON message;
-3. every request answered by an HTML 500 page without a title that echoes the request twice,
-   as it came and HTML-escaped.
+ok    the healthy simulator: every task succeeds;
+e400  every request answered 400 with the request echoed (request line, headers with the token,
+      body with the secrets) in a JSON message;
+e500  every request answered by an HTML 500 page without a title that echoes the request twice,
+      as it came and HTML-escaped.
 
-In plays 2 and 3 the writes (POST, PUT) are echoed first, so that the requests carrying the
-secrets reach the echo; then reads and deletes too. The token, a variable value with quotes, a
-backslash, a newline and non-ASCII characters, a private key and a Heroku key must appear in no
-form (as given, JSON- or HTML-escaped, line by line, or a distinctive part of them) in stdout,
-stderr, or the URL of any request the simulator logged.
+With the echo, the writes (POST, PUT) are echoed first, so that the requests carrying the secrets
+reach it; then reads and deletes too. The token, a variable value with quotes, a backslash, a
+newline and non-ASCII characters, a private key and a Heroku key must appear in no form (as
+given, JSON- or HTML-escaped, line by line, or a distinctive part of them) in stdout, stderr, or
+the URL of any request the simulators logged.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -111,36 +112,32 @@ TASKS = r'''
         msg: "{{ query('ciops.circleci.circleci_pipelines', 'gh/acme/app', api_url=sim_root, api_token=token, retries=0) }}"
 '''
 PLAY = r'''
-- name: "{name}"
-  hosts: localhost
+- name: secrets at -vvvv
+  hosts: scenarios
   connection: local
   gather_facts: false
   vars:
-    ansible_python_interpreter: "{{{{ ansible_playbook_python }}}}"
-    scenario: "{scenario}"
-    read_fault: {read_fault}
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
   module_defaults:
     group/ciops.circleci.circleci:
-      api_url: "{{{{ sim_root }}}}"
-      api_token: "{{{{ token }}}}"
+      api_url: "{{ sim_root }}"
+      api_token: "{{ token }}"
       retries: 0
       timeout: 10
   pre_tasks:
-    - name: fresh simulator
-      ansible.builtin.uri:
-        url: "{{{{ sim_root }}}}/_sim/reset"
-        method: POST
     - name: echo writes
       ansible.builtin.uri:
-        url: "{{{{ sim_root }}}}/_sim/faults"
+        url: "{{ sim_root }}/_sim/faults"
         method: POST
         body_format: json
-        body: "{{{{ item }}}}"
+        body: "{{ item }}"
         status_code: 201
-      loop: {write_faults}
+      loop: "{{ write_faults }}"
   tasks:
-{tasks}
+%s
 '''
+
+SCENARIOS = ('ok', 'e400', 'e500')
 
 
 def fault(method, status, body=None):
@@ -150,12 +147,18 @@ def fault(method, status, body=None):
     return spec
 
 
-def scenario(name, key, status=None, body=None):
-    writes = [fault(m, status, body) for m in ('POST', 'PUT')] if status else []
-    reads = json.dumps(fault('*', status, body)) if status else 'null'
+def host_vars(scenario, sim):
+    """Each scenario is a host with a simulator of its own, so that the three run side by side."""
+    status, body = {'ok': (None, None), 'e400': (400, None), 'e500': (500, HTML_500)}[scenario]
+    return dict(sim_root=sim.root, scenario=scenario,
+                write_faults=[fault(m, status, body) for m in ('POST', 'PUT')] if status else [],
+                read_fault=fault('*', status, body) if status else None)
+
+
+def playbook():
     tasks = TASKS.replace('      ciops.circleci.', '      ignore_errors: true\n      ciops.circleci.') \
         .replace('      ansible.builtin.debug:', '      ignore_errors: true\n      ansible.builtin.debug:')
-    return PLAY.format(name=name, scenario=key, read_fault=reads, write_faults=json.dumps(writes), tasks=tasks)
+    return PLAY % tasks
 
 
 def forms(secret):
@@ -168,29 +171,29 @@ def forms(secret):
 
 @pytest.fixture(scope='module')
 def run(tmp_path_factory):
-    """One -vvvv run of the three plays against a simulator with the distinctive token."""
-    sim = rellib.Simulator(token=TOKEN)
+    """One -vvvv run: three hosts (scenarios), each against a simulator of its own with the distinctive token."""
+    sims = dict((name, rellib.Simulator(token=TOKEN)) for name in SCENARIOS)
     workdir = tmp_path_factory.mktemp('secrets')
     key = rellib.private_key()[0]
     secrets_file = workdir / 'secrets.json'
-    secrets_file.write_text(json.dumps(dict(token=TOKEN, var_value=VALUE, private_key=key, heroku_key=HEROKU,
-                                            sim_root=sim.root)))
-    playbook = '\n'.join([
-        scenario('succeeding', 'ok'),
-        scenario('echo in a 400', 'e400', 400),
-        scenario('echo in an HTML 500', 'e500', 500, HTML_500),
-    ])
+    secrets_file.write_text(json.dumps(dict(token=TOKEN, var_value=VALUE, private_key=key, heroku_key=HEROKU)))
+    (workdir / 'host_vars').mkdir()
+    for name, sim in sims.items():
+        (workdir / 'host_vars' / ('%s.json' % name)).write_text(json.dumps(host_vars(name, sim)))
+    (workdir / 'inventory.ini').write_text('[scenarios]\n%s\n' % '\n'.join(SCENARIOS))
     try:
-        rc, out, err, seconds = rellib.ansible_playbook(str(workdir), playbook, ['-vvvv', '-e', '@%s' % secrets_file])
-        log = sim.requests()
+        rc, out, err, seconds = rellib.ansible_playbook(
+            str(workdir), playbook(), ['-vvvv', '-f', '3', '-i', str(workdir / 'inventory.ini'), '-e', '@%s' % secrets_file])
+        log = [entry for sim in sims.values() for entry in sim.requests()]
     finally:
-        sim.stop()
+        for sim in sims.values():
+            sim.stop()
     return dict(rc=rc, out=out, err=err, seconds=seconds, log=log, key=key)
 
 
-def plays(out):
-    """stdout cut into the three plays."""
-    parts = re.split(r'^PLAY \[', out, flags=re.M)[1:]
+def tasks_of(out):
+    """stdout cut into its tasks: name -> text."""
+    parts = re.split(r'^TASK \[', out, flags=re.M)[1:]
     return dict((part.split(']', 1)[0], part) for part in parts)
 
 
@@ -200,22 +203,23 @@ PLUGIN_TASKS = [n for n in TASK_NAMES if not n.startswith('echo ')]
 
 def test_the_run_completed(run):
     assert run['rc'] == 0, run['out'][-3000:] + run['err'][-3000:]
-    assert set(plays(run['out'])) == {'succeeding', 'echo in a 400', 'echo in an HTML 500'}
+    assert set(PLUGIN_TASKS) <= set(tasks_of(run['out']))
 
 
 def test_every_task_succeeds_against_the_healthy_simulator(run):
-    play = plays(run['out'])['succeeding']
-    assert '...ignoring' not in play, play[-4000:]
-    for name in PLUGIN_TASKS:
-        assert 'TASK [%s]' % name in play
+    for name, text in tasks_of(run['out']).items():
+        if name in PLUGIN_TASKS:
+            assert re.search(r'^(ok|changed): \[ok\]', text, flags=re.M), text[-3000:]
+            assert 'fatal: [ok]' not in text
 
 
-@pytest.mark.parametrize('name, status', [('echo in a 400', 400), ('echo in an HTML 500', 500)])
-def test_every_task_met_the_echo(run, name, status):
-    play = plays(run['out'])[name]
-    tasks = re.split(r'^TASK \[', play, flags=re.M)[1:]
-    met = [t.split(']', 1)[0] for t in tasks if 'CircleCI answered %d' % status in t]
-    assert sorted(met) == sorted(PLUGIN_TASKS)
+@pytest.mark.parametrize('host, status', [('e400', 400), ('e500', 500)])
+def test_every_task_met_the_echo(run, host, status):
+    for name, text in tasks_of(run['out']).items():
+        if name in PLUGIN_TASKS:
+            fatal = re.search(r'^fatal: \[%s\]: FAILED! => (.*?)^\.\.\.ignoring' % host, text, flags=re.M | re.S)
+            assert fatal, '%s did not fail for %s' % (name, host)
+            assert 'CircleCI answered %d' % status in fatal.group(1), fatal.group(1)[:2000]
 
 
 @pytest.mark.parametrize('what', ['token', 'variable value', 'private key', 'heroku key'])
