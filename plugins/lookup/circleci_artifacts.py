@@ -171,7 +171,9 @@ EXAMPLES = r'''
 - name: Every artifact of one workflow of a GitHub App project
   ansible.builtin.debug:
     msg: "{{ item.job }}: {{ item.path }}"
-  loop: "{{ query('ciops.circleci.circleci_artifacts', 'circleci/9a3c1f0e-2b7d-4c55-8e11-0f6b2d9c7a41/5d7f2e8a-61b4-4f0c-9d3e-7a2b1c0e9f58', workflow_id=wf_id) }}"
+  loop: "{{ query('ciops.circleci.circleci_artifacts', app_slug, workflow_id=wf_id) }}"
+  vars:
+    app_slug: circleci/9a3c1f0e-2b7d-4c55-8e11-0f6b2d9c7a41/5d7f2e8a-61b4-4f0c-9d3e-7a2b1c0e9f58
 
 - name: Newest completed build of a Bitbucket project, whatever its outcome
   ansible.builtin.debug:

@@ -196,7 +196,7 @@ attributes:
 notes:
   - The project is needed to trigger and with O(pipeline_number); with O(pipeline_id) it may be left out.
   - A C(POST) whose outcome is unknown (the connection dropped after it was sent) is never repeated; the task
-    fails with RV(outcome_unknown) so that nobody triggers a second pipeline by accident.
+    fails with C(outcome_unknown=true) so that nobody triggers a second pipeline by accident.
   - After a rerun CircleCI lists the old and the new run of a workflow under one name; the newest run counts.
   - A wait on a pipeline of N workflows costs one request per poll (two while the pipeline has no workflow yet, one
     more per extra page of workflows), and at the end N more to read their jobs and, after a trigger, one to read
@@ -351,7 +351,7 @@ pipeline:
 workflows:
   description:
     - The pipeline's workflows, the newest run of each name, in CircleCI's order, as last read; after a wait their
-      final state, otherwise as read before an approval, rerun or cancel (RV(diff) shows the change).
+      final state, otherwise as read before an approval, rerun or cancel (diff mode shows the change).
   returned: after a wait, and with O(state=approved), O(state=rerun), O(state=canceled)
   type: list
   elements: dict
@@ -530,16 +530,20 @@ HINT_NUMBER = {404: 'check pipeline_number and the project: CircleCI has no such
 # Input (pure): everything CircleCI or this module would refuse, before any request
 # ---------------------------------------------------------------------------
 
+def given_options(params, names):
+    """The options of names that were given a value."""
+    return [n for n in names if params.get(n) not in (None, '')]
+
+
 def check_params(params, project):
     """Refuse bad input; return the trigger bodies {'run': ..., 'classic': ... or None} for state=triggered."""
     state = params['state']
-    given = lambda names: [n for n in names if params.get(n) not in (None, '')]  # noqa: E731
     for name in TRIGGER_OPTIONS + ('pipeline_id', 'approval_job'):
         if params.get(name) == '':
             raise CircleCIError('%s must not be empty' % name)
     plan = None
     if state == 'triggered':
-        wrong = given(('pipeline_id', 'pipeline_number', 'approval_job'))
+        wrong = given_options(params, ('pipeline_id', 'pipeline_number', 'approval_job'))
         if wrong:
             raise CircleCIError('%s only apply to state=approved, rerun or canceled, not state=triggered' % ', '.join(wrong))
         if project is None:
@@ -554,7 +558,7 @@ def check_params(params, project):
             'classic': None,
             'classic_refused': None,
         }
-        refused = given(CLASSIC_REFUSES)
+        refused = given_options(params, CLASSIC_REFUSES)
         if refused:
             plan['classic_refused'] = '%s cannot be sent through it' % ', '.join(refused)
         elif not project.v1_reachable:
@@ -565,7 +569,7 @@ def check_params(params, project):
             raise CircleCIError('trigger_endpoint=classic uses POST /api/v2/project/{slug}/pipeline, and %s'
                                 % plan['classic_refused'])
     else:
-        wrong = given(TRIGGER_OPTIONS)
+        wrong = given_options(params, TRIGGER_OPTIONS)
         if params['unless_running']:
             wrong.append('unless_running')
         if params.get('approval_job') and state != 'approved':
@@ -847,9 +851,9 @@ def approve(module):
         raise CircleCIError('Nothing to approve in %s: %s%s' % (name, details, hint))
     result['approved'] = [{'workflow': w['name'], 'workflow_id': w['id'], 'job': job['name']} for w, job in pending]
     if module._diff:
-        key = lambda w, job: '%s/%s' % (w['name'], job['name'])  # noqa: E731
-        result['diff'] = dict(before=dict((key(w, j), j['status']) for w, j in pending + approved),
-                              after=dict((key(w, j), 'success') for w, j in pending + approved))
+        names = ['%s/%s' % (w['name'], j['name']) for w, j in pending + approved]
+        result['diff'] = dict(before=dict(zip(names, [j['status'] for w, j in pending + approved])),
+                              after=dict((n, 'success') for n in names))
     if not pending:
         result['msg'] = '%s of %s is already approved' % (p['approval_job'], name)
         return result
