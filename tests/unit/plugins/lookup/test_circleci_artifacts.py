@@ -188,6 +188,25 @@ def test_one_failing_build_fails_the_lookup(api, run_lookup):
         run_lookup('circleci_artifacts', ['acme/app'], build_num=[1, 2])
 
 
+def test_after_a_failure_the_queued_builds_are_not_read(api, run_lookup):
+    # workers=2: builds 1 and 2 start together; 1 fails at once while 2 (and 3, which may start
+    # in 1's place) take 0.3 s, long enough for the lookup to drop 4, 5 and 6 before a worker is free.
+    in_flight = []
+    slow = slow_artifacts(dict((n, 0.3) for n in range(2, 7)), in_flight)
+
+    def answer(request):
+        if request.url.endswith('/1/artifacts'):
+            return 404, {'Content-Type': 'application/json'}, json.dumps({'message': 'Build not found'})
+        return slow(request)
+    api.add_callback(responses.GET, re.compile(re.escape(APP) + r'/\d+/artifacts'), callback=answer)
+    with pytest.raises(AnsibleError, match='^Build 1 not found in github/acme/app: |404 Build not found for GET '
+                                           '/project/github/acme/app/1/artifacts'):
+        run_lookup('circleci_artifacts', ['acme/app'], build_num=[1, 2, 3, 4, 5, 6], workers=2)
+    read = sorted(int(c.request.url.split('/')[-2]) for c in api.calls)
+    assert read[:2] == [1, 2] and set(read) <= {1, 2, 3}, read
+    assert max(in_flight) <= 2
+
+
 def test_concurrent_reads_share_one_session_and_keep_connections_alive(run_lookup, keepalive_server):
     def route(path, query):
         num = int(path.split('/')[-2])

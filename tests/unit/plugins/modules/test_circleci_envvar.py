@@ -260,6 +260,17 @@ def test_unknown_project_fails_naming_it(api, run_module):
     assert SECRET not in json.dumps(result)
 
 
+@pytest.mark.parametrize('entry', ['AWS_REGION', None, ['A', 'xxxx'], {'value': 'xxxx1234'}, {'name': 7, 'value': 'x'}])
+def test_a_list_answer_with_something_that_is_not_a_variable_fails_before_any_write(api, run_module, entry):
+    api.add(responses.GET, LIST, json=[{'name': 'OK', 'value': 'xxxx0001'}, entry])
+    result = run_module(circleci_envvar, dict(username='acme', project='app', name='A', value=SECRET))
+    assert result['failed'] is True
+    assert result['msg'] == 'CircleCI answered GET /project/github/acme/app/envvar with an entry that is not a variable'
+    assert result['request'] == 'GET /project/github/acme/app/envvar'
+    assert [c.request.method for c in api.calls] == ['GET']
+    assert SECRET not in json.dumps(result)
+
+
 def test_post_failure_does_not_leak_the_value(api, run_module):
     api.add(responses.GET, LIST, json=[])
     api.add(responses.POST, LIST, status=400, json={'message': 'bad'})
