@@ -300,7 +300,7 @@ msg:
   sample: Triggered pipeline 43 of github/acme/app (branch main) through pipeline/run
 pipeline:
   description: The pipeline, as CircleCI last reported it (after a wait, its final state).
-  returned: when a pipeline was created, found or named; not for a trigger in check mode
+  returned: when a pipeline was created, found or named; V(null) for a trigger in check mode (nothing was started)
   type: dict
   contains:
     id:
@@ -804,7 +804,8 @@ def trigger(module, plan):
                 follow(module, reader, result, pipeline, workflows)
             return result
     if module.check_mode:
-        result.update(created=False, msg='Would trigger a pipeline of %s (%s)' % (reader.slug, ref))
+        # Nothing was triggered, so there is no pipeline to name: null, as circleci_build's build.
+        result.update(created=False, pipeline=None, workflows=[], msg='Would trigger a pipeline of %s (%s)' % (reader.slug, ref))
         return result
     answer, endpoint = post_trigger(module, plan)
     result['endpoint'] = endpoint

@@ -172,7 +172,7 @@ def test_check_mode_sends_nothing_and_says_what_would_happen(api, run_module):
     assert result['changed'] is True and result['created'] is False
     assert result['msg'] == 'Would trigger a pipeline of github/acme/app (branch main)'
     assert len(api.calls) == 0
-    assert 'pipeline' not in result
+    assert result['pipeline'] is None and result['workflows'] == []
 
 
 def test_a_skip_marker_fails_the_task_unless_allowed(api, run_module):
