@@ -209,24 +209,7 @@ def check_options(terms, default_vcs_type, limit, statuses, scan_limit, workers,
 
 def pages(client, project, branch):
     """The project's pipelines, page by page (a generator: a page is read only when asked for)."""
-    path = _v2.project_path(project, 'pipeline')
-    token = None
-    seen = set()
-    while True:
-        params = {}
-        if branch:
-            params['branch'] = branch
-        if token:
-            params['page-token'] = token
-        page = client.get(path, api='v2', params=params or None, expect='page')
-        yield page['items']
-        token = page.get('next_page_token')
-        if not token:
-            return
-        if token in seen:
-            raise CircleCIError('CircleCI answered GET /api/v2%s with the same next_page_token twice; stopped paging'
-                                % path)
-        seen.add(token)
+    return _v2.pages(client, _v2.project_path(project, 'pipeline'), {'branch': branch} if branch else None)
 
 
 def newest_pipelines(client, project, branch=None, limit=10, statuses=None, scan_limit=100, workers=8):

@@ -175,39 +175,19 @@ def normalize_context(item):
     return dict(id=item.get('id'), name=item.get('name'), created_at=item.get('created_at'))
 
 
-def pages(client, path, params=None, hints=None):
-    """The items of a v2 list, page by page (?page-token=), as a generator: a caller that stops
-    early reads no further page. Like _v2.paginate, with this call's error hints."""
-    token = None
-    seen = set()
-    while True:
-        query = dict(params or {})
-        if token:
-            query['page-token'] = token
-        page = client.get(path, api='v2', params=query or None, expect='page', hints=hints)
-        yield from page['items']
-        token = page.get('next_page_token')
-        if not token:
-            return
-        if token in seen:
-            raise CircleCIError('CircleCI answered GET /api/v2%s with the same next_page_token twice; '
-                                'stopped paging' % path, method='GET', path='/api/v2' + path)
-        seen.add(token)
-
-
 def find_context(client, owner, name):
     """The context called ``name`` of ``owner`` as {id, name, created_at}, or None.
 
     Reads GET /context page by page and stops at the page that has it: never a page more than needed.
     """
-    for item in pages(client, '/context', owner.query, hints={404: HINT_OWNER_404}):
+    for item in _v2.items(client, '/context', owner.query, hints={404: HINT_OWNER_404}):
         if isinstance(item, dict) and item.get('name') == name:
             return normalize_context(item)
     return None
 
 
 def list_contexts(client, owner):
-    return [normalize_context(item) for item in pages(client, '/context', owner.query, hints={404: HINT_OWNER_404})
+    return [normalize_context(item) for item in _v2.items(client, '/context', owner.query, hints={404: HINT_OWNER_404})
             if isinstance(item, dict)]
 
 
@@ -232,7 +212,7 @@ def list_context_envvars(client, context_id):
     """The context's variables, every page, as normalize_variable shows them."""
     path = envvars_path(context_id)
     out = []
-    for item in pages(client, path, hints={404: HINT_CONTEXT_404}):
+    for item in _v2.items(client, path, hints={404: HINT_CONTEXT_404}):
         if not isinstance(item, dict) or not isinstance(item.get('variable'), str):
             raise CircleCIError('CircleCI answered GET /api/v2%s with an entry that is not a variable' % path,
                                 method='GET', path='/api/v2' + path)
@@ -246,7 +226,7 @@ def normalize_restriction(item):
 
 
 def list_restrictions(client, context_id):
-    return [normalize_restriction(item) for item in pages(client, restrictions_path(context_id),
+    return [normalize_restriction(item) for item in _v2.items(client, restrictions_path(context_id),
                                                           hints={404: HINT_CONTEXT_404})
             if isinstance(item, dict)]
 

@@ -275,9 +275,9 @@ class CircleCIClient(object):
         """v1.1 offset paging (see _v1.paginate)."""
         return _v1.paginate(self, path, params=params, limit=limit, offset=offset)
 
-    def paginate_v2(self, path, params=None, limit=None, missing_item_ok=False):
-        """v2 page-token paging (see _v2.paginate)."""
-        return _v2.paginate(self, path, params=params, limit=limit, missing_item_ok=missing_item_ok)
+    def paginate_v2(self, path, params=None, limit=None, missing_item_ok=False, hints=None):
+        """v2 page-token paging (see _v2.paginate; _v2.items and _v2.pages read lazily)."""
+        return _v2.paginate(self, path, params=params, limit=limit, missing_item_ok=missing_item_ok, hints=hints)
 
     def request(self, method, path, params=None, body=None, api='v1', expect=None, absent_ok=False,
                 missing_item_ok=False, hints=None, secrets=()):

@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import itertools
+
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_segment, quote_segment
 
@@ -32,28 +34,41 @@ def pipeline_run_path(project):
     return path('project', provider, project.org, project.name, 'pipeline', 'run')
 
 
-def paginate(client, api_path, params=None, limit=None, missing_item_ok=False):
-    """Every item of a v2 list ({items, next_page_token}), following ?page-token= until
-    next_page_token is null or ``limit`` items are in: never a page more than needed."""
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise CircleCIError('limit must be a positive integer, got %r' % (limit,))
-    items = []
+def pages(client, api_path, params=None, hints=None, missing_item_ok=False):
+    """The item lists of a v2 list ({items, next_page_token}), one page at a time, following ?page-token=
+    until next_page_token is null. A generator: a caller that stops early reads no further page.
+    A missing item (missing_item_ok, a JSON 404 not about the project) is one empty page."""
     token = None
     seen = set()
-    while limit is None or len(items) < limit:
+    while True:
         query = dict(params or {})
         if token:
             query['page-token'] = token
-        page = client.get(api_path, api='v2', params=query or None, expect='page', missing_item_ok=missing_item_ok)
+        page = client.get(api_path, api='v2', params=query or None, expect='page', hints=hints,
+                          missing_item_ok=missing_item_ok)
         if page is None:
-            return []
-        items.extend(page['items'])
+            yield []
+            return
+        yield page['items']
         token = page.get('next_page_token')
         if not token:
-            break
+            return
         if token in seen:
             raise CircleCIError(
                 'CircleCI answered GET /api/v2%s with the same next_page_token twice; stopped paging' % api_path,
                 method='GET', path='/api/v2' + api_path)
         seen.add(token)
-    return items if limit is None else items[:limit]
+
+
+def items(client, api_path, params=None, hints=None, missing_item_ok=False):
+    """Every item of a v2 list, one at a time (see pages)."""
+    for page in pages(client, api_path, params, hints, missing_item_ok):
+        for item in page:
+            yield item
+
+
+def paginate(client, api_path, params=None, limit=None, missing_item_ok=False, hints=None):
+    """Every item of a v2 list, or the first ``limit``: never a page more than needed."""
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise CircleCIError('limit must be a positive integer, got %r' % (limit,))
+    return list(itertools.islice(items(client, api_path, params, hints, missing_item_ok), limit))

@@ -101,3 +101,17 @@ def test_missing_item_reads_as_empty(client, http):
 def test_bad_limit_is_refused_before_any_request(client, http, limit):
     with pytest.raises(CircleCIError, match='limit must be a positive integer'):
         client.paginate_v2('/context', limit=limit)
+
+
+def test_items_read_lazily_so_a_caller_that_stops_early_reads_no_further_page(client, http):
+    pages(http, '/context', ([1, 2], 'p1'), ([3, 4], None))
+    first = next(_v2.items(client, '/context'))
+    assert first == 1
+    assert len(http.calls) == 1
+    http.assert_all_requests_are_fired = False
+
+
+def test_hints_of_the_call_reach_its_errors(client, http):
+    http.add(responses.GET, V2 + '/context', status=404, json={'message': 'Entity not found'})
+    with pytest.raises(CircleCIError, match='Entity not found for GET /api/v2/context: check owner_slug$'):
+        client.paginate_v2('/context', hints={404: 'check owner_slug'})
