@@ -288,7 +288,7 @@ def summarise_tests(answer):
                 skipped=kinds['skipped'], failing=failing)
 
 
-def read_build(module):
+def run(module):
     p = module.params
     build_num = check_build_num(p['build_num'])
     client = module.client
@@ -312,7 +312,7 @@ def main():
         v1_only='circleci_build_info',
         v1_instead='read the jobs of its pipelines with ciops.circleci.circleci_pipeline_info',
     )
-    module.run(read_build)
+    module.run(run)
 
 
 if __name__ == '__main__':

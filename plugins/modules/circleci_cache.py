@@ -80,7 +80,7 @@ project:
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 
 
-def clear_cache(module):
+def run(module):
     result = dict(changed=True, project=module.project_slug)
     path = module.project_path('build-cache')
     if module.check_mode:
@@ -98,7 +98,7 @@ def main():
         supports_check_mode=True,
         v1_only='circleci_cache (clearing the build cache)',
     )
-    module.run(clear_cache)
+    module.run(run)
 
 
 if __name__ == '__main__':

@@ -306,7 +306,7 @@ def checked_options(module):
     return fingerprint, digest, version
 
 
-def ensure_checkout_key(module):
+def run(module):
     p = module.params
     fingerprint, digest, version = checked_options(module)
     client = module.client
@@ -357,7 +357,7 @@ def main():
         ],
         supports_check_mode=True,
     )
-    module.run(ensure_checkout_key)
+    module.run(run)
 
 
 if __name__ == '__main__':

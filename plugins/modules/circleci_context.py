@@ -309,7 +309,7 @@ def ensure_present(module, client, owner, name, desired, context):
     return result
 
 
-def manage_context(module):
+def run(module):
     p = module.params
     owner, name, desired = checked_input(p)
     client = module.client
@@ -340,7 +340,7 @@ def main():
         required_one_of=[('owner_slug', 'owner_id')],
         supports_check_mode=True,
     )
-    module.run(manage_context)
+    module.run(run)
 
 
 if __name__ == '__main__':

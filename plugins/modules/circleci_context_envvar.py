@@ -281,7 +281,7 @@ def find(module, client, name, owner):
                         % (name, owner.label))
 
 
-def manage_context_envvars(module):
+def run(module):
     p = module.params
     desired = ctx.check_context_variables(desired_variables(p))
     context_id, name, owner = checked_context(p)
@@ -362,7 +362,7 @@ def main():
         required_one_of=[('name', 'variables'), ('context', 'context_id')],
         supports_check_mode=True,
     )
-    module.run(manage_context_envvars)
+    module.run(run)
 
 
 if __name__ == '__main__':

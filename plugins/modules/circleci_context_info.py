@@ -156,7 +156,7 @@ from ansible_collections.ciops.circleci.plugins.module_utils import _contexts as
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 
 
-def gather_contexts(module):
+def run(module):
     p = module.params
     owner = ctx.parse_owner(p['owner_slug'], p['owner_id'], p['owner_type'])
     name = ctx.check_context_name(p['name']) if p['name'] is not None else None
@@ -186,7 +186,7 @@ def main():
         required_one_of=[('owner_slug', 'owner_id')],
         supports_check_mode=True,
     )
-    module.run(gather_contexts)
+    module.run(run)
 
 
 if __name__ == '__main__':

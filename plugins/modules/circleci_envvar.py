@@ -267,7 +267,7 @@ from ansible_collections.ciops.circleci.plugins.module_utils._module import Circ
 from ansible_collections.ciops.circleci.plugins.module_utils._project import API_VERSIONS, choose_api_version
 
 
-def manage_envvars(module):
+def run(module):
     p = module.params
     desired = desired_variables(p)
     version = choose_api_version(module.project, p['api_version'], 'circleci_envvar')
@@ -333,7 +333,7 @@ def main():
         required_one_of=[('name', 'variables')],
         supports_check_mode=True,
     )
-    module.run(manage_envvars)
+    module.run(run)
 
 
 if __name__ == '__main__':

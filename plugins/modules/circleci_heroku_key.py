@@ -106,7 +106,7 @@ HINT_403 = ('CircleCI rejected the Heroku API key (check apikey, e.g. heroku aut
             'or the token is not a personal API token')
 
 
-def store_heroku_key(module):
+def run(module):
     apikey = check_heroku_api_key(module.params['apikey'])
     result = dict(changed=True, sent=False)
     if module.check_mode:
@@ -127,7 +127,7 @@ def main():
         project=False,
         supports_check_mode=True,
     )
-    module.run(store_heroku_key)
+    module.run(run)
 
 
 if __name__ == '__main__':

@@ -242,7 +242,7 @@ def read_tests(client, project, job_number):
     return client.paginate_v2(_v2.project_path(project, str(job_number), 'tests'))
 
 
-def gather(module):
+def run(module):
     p = module.params
     check_params(p, module.project)
     client = module.client
@@ -290,7 +290,7 @@ def main():
         mutually_exclusive=[('pipeline_id', 'pipeline_number')],
         supports_check_mode=True,
     )
-    module.run(gather)
+    module.run(run)
 
 
 if __name__ == '__main__':

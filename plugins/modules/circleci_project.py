@@ -226,7 +226,7 @@ def with_following(project, following):
     return out
 
 
-def ensure_project(module):
+def run(module):
     state = module.params['state']
     client = module.client
     projects = client.get_list('/projects')
@@ -272,7 +272,7 @@ def main():
         supports_check_mode=True,
         v1_only='circleci_project (follow and unfollow)',
     )
-    module.run(ensure_project)
+    module.run(run)
 
 
 if __name__ == '__main__':

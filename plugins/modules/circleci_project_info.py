@@ -399,7 +399,7 @@ def read_each(client, paths, api='v1', params=None):
     return [item for item in found if item is not None]
 
 
-def gather_info(module):
+def run(module):
     p = module.params
     has_project = module.project is not None
     items = plan_gather(p['gather'], has_project, module.project)
@@ -462,7 +462,7 @@ def main():
         project='optional',
         supports_check_mode=True,
     )
-    module.run(gather_info)
+    module.run(run)
 
 
 if __name__ == '__main__':

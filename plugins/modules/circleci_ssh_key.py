@@ -230,7 +230,7 @@ def key_lines(keys):
     return ''.join('%s %s\n' % (k['hostname'], k['fingerprint']) for k in keys)
 
 
-def plan(existing, state, hostname, fingerprint, public_key=None):
+def plan_ssh_keys(existing, state, hostname, fingerprint, public_key=None):
     """Pure: what to do for (hostname, fingerprint) given the keys the project holds.
 
     Returns (action, after) where action is 'add', 'delete' or None and
@@ -270,7 +270,7 @@ def local_key(module):
     return load_private_key(text, source=source)
 
 
-def ensure(module):
+def run(module):
     p = module.params
     state = p['state']
     hostname = check_hostname(p['hostname'])
@@ -283,7 +283,7 @@ def ensure(module):
     settings_path = module.project_path('settings')
     key_path = module.project_path('ssh-key')
     existing = normalize_keys(module.client.get(settings_path))
-    action, after = plan(existing, state, hostname, fingerprint, key['public_key'] if key else None)
+    action, after = plan_ssh_keys(existing, state, hostname, fingerprint, key['public_key'] if key else None)
 
     if key is not None:
         ssh_key = dict(hostname=hostname, fingerprint=fingerprint, public_key=key['public_key'], type=key['type'])
@@ -320,7 +320,7 @@ def main():
         supports_check_mode=True,
         v1_only='circleci_ssh_key',
     )
-    module.run(ensure)
+    module.run(run)
 
 
 if __name__ == '__main__':

@@ -70,3 +70,13 @@ def test_module_has_examples_and_return(name):
     source = _module_source(name)
     assert 'EXAMPLES = r' in source and 'RETURN = r' in source
     assert 'ciops.circleci.%s:' % name in source, 'EXAMPLES must use the FQCN'
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_module_follows_the_naming_scheme(name):
+    # One naming scheme: main() builds the CircleCIModule and hands it to run(module); plans are plan_<thing>.
+    tree = ast.parse(_module_source(name))
+    functions = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+    assert 'run' in functions and 'main' in functions
+    assert 'module.run(run)' in _module_source(name)
+    assert [f for f in functions if f == 'plan' or (f.startswith('plan') and not f.startswith('plan_'))] == []

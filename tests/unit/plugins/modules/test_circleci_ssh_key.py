@@ -19,7 +19,7 @@ from ansible_collections.ciops.circleci.plugins.modules.circleci_ssh_key import 
     check_hostname,
     key_lines,
     normalize_keys,
-    plan,
+    plan_ssh_keys,
 )
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 
@@ -71,35 +71,35 @@ EXISTING = [dict(hostname='a.example', fingerprint=OTHER_FP, public_key='ssh-rsa
 
 
 def test_plan_present_missing_adds_at_the_end():
-    action, after = plan(EXISTING, 'present', HOST, OTHER_FP, 'ssh-rsa AAAA1')
+    action, after = plan_ssh_keys(EXISTING, 'present', HOST, OTHER_FP, 'ssh-rsa AAAA1')
     assert action == 'add'
     assert after == EXISTING + [dict(hostname=HOST, fingerprint=OTHER_FP, public_key='ssh-rsa AAAA1')]
 
 
 def test_plan_present_same_key_other_host_is_still_missing():
-    action, _after = plan(EXISTING, 'present', 'b.example', OTHER_FP, 'ssh-rsa AAAA1')
+    action, _after = plan_ssh_keys(EXISTING, 'present', 'b.example', OTHER_FP, 'ssh-rsa AAAA1')
     assert action == 'add'
 
 
 def test_plan_present_existing_is_nothing():
-    assert plan(EXISTING, 'present', 'a.example', OTHER_FP) == (None, EXISTING)
+    assert plan_ssh_keys(EXISTING, 'present', 'a.example', OTHER_FP) == (None, EXISTING)
 
 
 def test_plan_absent_existing_deletes_every_duplicate():
     dup = dict(EXISTING[0])
-    action, after = plan(EXISTING + [dup], 'absent', 'a.example', OTHER_FP)
+    action, after = plan_ssh_keys(EXISTING + [dup], 'absent', 'a.example', OTHER_FP)
     assert action == 'delete'
     assert after == [EXISTING[1]]
 
 
 def test_plan_absent_other_host_is_nothing():
-    assert plan(EXISTING, 'absent', HOST, OTHER_FP) == (None, EXISTING)
+    assert plan_ssh_keys(EXISTING, 'absent', HOST, OTHER_FP) == (None, EXISTING)
 
 
 def test_plan_does_not_modify_its_input():
     before = [dict(k) for k in EXISTING]
-    plan(EXISTING, 'absent', 'a.example', OTHER_FP)
-    plan(EXISTING, 'present', 'z.example', OTHER_FP)
+    plan_ssh_keys(EXISTING, 'absent', 'a.example', OTHER_FP)
+    plan_ssh_keys(EXISTING, 'present', 'z.example', OTHER_FP)
     assert EXISTING == before
 
 
