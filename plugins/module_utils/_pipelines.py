@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.ciops.circleci.plugins.module_utils._builds import iso_time, next_poll_interval, utc_now
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._tests import summarise
 
 
 # Pipeline states (GET /pipeline/{id}): created and errored are settled; errored means no workflow runs.
@@ -384,33 +385,10 @@ def map_concurrently(client, func, items, workers):
 # Tests
 # ---------------------------------------------------------------------------
 
-# CircleCI's test "result" is a free string: these words pass or skip, anything else is failing.
-PASSED_RESULTS = frozenset(('success', 'passed', 'pass', 'ok', 'fixed'))
-SKIPPED_RESULTS = frozenset(('skipped', 'skip', 'not_run', 'ignored'))
-
-
-def result_kind(result):
-    word = result.strip().lower() if isinstance(result, str) else ''
-    if word in PASSED_RESULTS:
-        return 'passed'
-    if word in SKIPPED_RESULTS:
-        return 'skipped'
-    return 'failing'
-
-
 def summarise_tests(tests):
     """Counts (total, passed, skipped, failed) and the failing tests of one job's test list."""
-    summary = {'total': 0, 'passed': 0, 'skipped': 0, 'failed': 0}
-    failing = []
-    for test in tests or []:
-        if not isinstance(test, dict):
-            continue
-        summary['total'] += 1
-        kind = result_kind(test.get('result'))
-        summary['failed' if kind == 'failing' else kind] += 1
-        if kind == 'failing':
-            failing.append(dict((key, test.get(key)) for key in ('name', 'classname', 'file', 'result', 'message')))
-    return summary, failing
+    summary = summarise(tests)
+    return dict((key, summary[key]) for key in ('total', 'passed', 'skipped', 'failed')), summary['failing']
 
 
 # ---------------------------------------------------------------------------

@@ -246,46 +246,13 @@ tests:
 
 from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num, get_build
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
-
-# CircleCI's test "result" is a free string (spec defect 11): these words pass or skip,
-# anything else (failure, failed, error, timedout, unknown, missing) is failing.
-PASSED_RESULTS = frozenset(('success', 'passed', 'pass', 'ok', 'fixed'))
-SKIPPED_RESULTS = frozenset(('skipped', 'skip', 'not_run', 'ignored'))
-NO_RESULT = 'none'
-
-
-def result_kind(result):
-    """'passed', 'skipped' or 'failing' for one test result string."""
-    word = result.strip().lower() if isinstance(result, str) else ''
-    if word in PASSED_RESULTS:
-        return 'passed'
-    if word in SKIPPED_RESULTS:
-        return 'skipped'
-    return 'failing'
-
+from ansible_collections.ciops.circleci.plugins.module_utils._tests import summarise
 
 def summarise_tests(answer):
     """The summary of a GET .../tests answer: counts per result, passed/skipped counts, failing tests."""
-    tests = answer.get('tests') if isinstance(answer, dict) else answer
-    if not isinstance(tests, list):
-        tests = []
-    counts = {}
-    kinds = {'passed': 0, 'skipped': 0, 'failing': 0}
-    failing = []
-    for test in tests:
-        if not isinstance(test, dict):
-            continue
-        result = test.get('result')
-        label = result if isinstance(result, str) and result else NO_RESULT
-        counts[label] = counts.get(label, 0) + 1
-        kind = result_kind(result)
-        kinds[kind] += 1
-        if kind == 'failing':
-            failing.append(dict(
-                name=test.get('name'), classname=test.get('classname'), file=test.get('file'),
-                result=result, message=test.get('message')))
-    return dict(total=sum(counts.values()), counts=counts, passed=kinds['passed'],
-                skipped=kinds['skipped'], failing=failing)
+    summary = summarise(answer.get('tests') if isinstance(answer, dict) else answer)
+    summary.pop('failed')
+    return summary
 
 
 def run(module):

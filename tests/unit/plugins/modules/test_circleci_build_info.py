@@ -9,7 +9,8 @@ import pytest
 import responses
 
 from ansible_collections.ciops.circleci.plugins.modules import circleci_build_info
-from ansible_collections.ciops.circleci.plugins.modules.circleci_build_info import result_kind, summarise_tests
+from ansible_collections.ciops.circleci.plugins.module_utils._tests import result_kind
+from ansible_collections.ciops.circleci.plugins.modules.circleci_build_info import summarise_tests
 
 from .conftest import API, TOKEN
 
