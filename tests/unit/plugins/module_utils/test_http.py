@@ -15,6 +15,7 @@ import socket
 import threading
 
 import pytest
+import requests
 import responses
 
 from ansible_collections.ciops.circleci.plugins.module_utils import _http
@@ -214,6 +215,37 @@ def test_v2_errors_name_the_v2_path(http):
 
 
 # -- deadline ----------------------------------------------------------------------
+
+@pytest.mark.parametrize('retries', [-1, True, None])
+def test_retries_must_be_a_count(retries):
+    with pytest.raises(CircleCIError, match='^retries must be 0 or more, got '):
+        CircleCIClient(TOKEN, api_url=HOST, retries=retries)
+
+
+@pytest.mark.parametrize('timeout', [0, -2, True, None])
+def test_timeout_must_be_positive(timeout):
+    with pytest.raises(CircleCIError, match='^timeout must be a positive number of seconds, got '):
+        CircleCIClient(TOKEN, api_url=HOST, timeout=timeout)
+
+
+def test_no_retry_starts_exactly_at_the_deadline(monkeypatch):
+    calls = []
+
+    class Session(requests.Session):
+        def request(self, method, *args, **kwargs):
+            calls.append(method)
+            raise requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected())")
+
+    monkeypatch.setattr(_http.random, 'uniform', lambda low, high: high)
+    # Each reading of the clock is 1 s later: the deadline is 1001 + 2.5; the retry after the first
+    # failure would start at 1003 + 0.5, exactly at it, so it is not made.
+    fake = FakeTime(tick=1.0)
+    client = CircleCIClient(TOKEN, api_url=HOST, retries=1, timeout=1, sleep=fake.sleep, clock=fake.clock,
+                            session=Session())
+    with pytest.raises(CircleCIError, match='^Could not reach CircleCI for GET /x at .*: Connection aborted$'):
+        client.get('/x')
+    assert calls == ['GET'] and fake.sleeps == []
+
 
 def test_a_permanent_429_ends_within_the_deadline(http):
     fake = FakeTime()
@@ -422,6 +454,12 @@ def test_a_short_non_ascii_secret_does_not_mangle_longer_words():
     assert scrub(u'gr\u00fc\u00dfe, \u00fc', [u'\u00fc']) == u'gr\u00fc\u00dfe, ********'
     # Its escaped and URL-encoded forms are still masked where they stand alone.
     assert scrub(u'sent "\\u00fc" and %C3%BC', [u'\u00fc']) == u'sent "********" and ********'
+
+
+def test_a_secret_of_eight_characters_is_masked_inside_words_too():
+    # From 8 characters on a secret is masked wherever it appears; shorter ones only as whole words.
+    assert scrub('xxabcdefghxx', ['abcdefgh']) == 'xx********xx'
+    assert scrub('xxabcdefgxx abcdefg', ['abcdefg']) == 'xxabcdefgxx ********'
 
 
 def test_non_string_secrets_are_ignored_and_short_ones_mask_only_whole_words():
