@@ -202,6 +202,27 @@ DEFECTS[('circleci_builds', 'branch', 'empty')] = EMPTY_BRANCH
 DEFECTS[('circleci_artifacts', 'branch', 'empty')] = EMPTY_BRANCH
 
 
+# Options that exclude each other, given together: (plugin, label, arguments); always refused.
+COMBINATIONS = [
+    ('circleci_build', 'revision+tag', {'branch': None, 'revision': 'abc1234', 'tag': 'v1.0'}),
+    ('circleci_build', 'branch+tag', {'tag': 'v1.0'}),
+    ('circleci_build', 'build_num+triggered', {'build_num': 3}),
+    ('circleci_pipeline', 'branch+tag', {'tag': 'v1.0'}),
+    ('circleci_pipeline', 'checkout_branch+checkout_tag', {'checkout_branch': 'main', 'checkout_tag': 'v1'}),
+    ('circleci_pipeline', 'pipeline_id+pipeline_number', {'state': 'canceled', 'branch': None,
+                                                          'pipeline_id': UUID, 'pipeline_number': 1}),
+    ('circleci_checkout_key', 'type+fingerprint', {'fingerprint': FP}),
+    ('circleci_ssh_key', 'private_key+fingerprint', {'fingerprint': FP}),
+    ('circleci_envvar', 'name+variables', {'variables': [{'name': 'B', 'value': 'v'}]}),
+    ('circleci_envvar', 'project_slug+username', {'username': 'acme'}),
+    ('circleci_context', 'owner_slug+owner_id', {'owner_id': UUID}),
+    ('circleci_context_envvar', 'context+context_id', {'context_id': UUID}),
+    ('circleci_builds', 'build_num+branch', {'build_num': 3, 'branch': 'main'}),
+    ('circleci_artifacts', 'build_num+latest', {'latest': True}),
+    ('circleci_artifacts', 'build_num+pipeline_id', {'pipeline_id': UUID}),
+]
+
+
 def cells():
     out = []
     for plugin in tasks.PLUGINS:
@@ -212,6 +233,11 @@ def cells():
                 marks = [pytest.mark.xfail(strict=True, reason=DEFECTS[key])] if key in DEFECTS else []
                 out.append(pytest.param(plugin, option, base, value, expect, marks=marks,
                                         id='%s-%s-%s-%s' % (plugin.name, option, label, expect)))
+    for name, label, args in COMBINATIONS:
+        plugin = tasks.BY_NAME[name]
+        option = sorted(args)[0]
+        base = dict((k, v) for k, v in args.items() if k != option)
+        out.append(pytest.param(plugin, option, base, args[option], 'R', id='%s-%s-R' % (name, label)))
     return out
 
 
