@@ -588,3 +588,21 @@ def test_paging_rule():
     for limit, offset in ((0, 0), (True, 0), ('30', 0), (30, -1)):
         with pytest.raises(CircleCIError, match='^(limit must be a positive integer|offset must be 0 or a positive integer), got '):
             check_paging(limit, offset)
+
+
+def test_same_fingerprint_compares_sha256_exactly_and_md5_without_case():
+    from ansible_collections.ciops.circleci.plugins.module_utils._v1 import same_fingerprint
+    wanted = 'SHA256:' + 'A' * 43
+    assert same_fingerprint(wanted, wanted)
+    assert same_fingerprint('A' * 43 + '=', wanted)  # without the prefix, with base64 padding
+    assert not same_fingerprint('SHA256:' + 'B' * 43, wanted)
+    assert not same_fingerprint('not a fingerprint', wanted)
+    assert not same_fingerprint(None, wanted)
+    assert same_fingerprint('A6:8E:59:5E:96:95:36:0E:0C:E6:81:AE:3C:46:CF:5B', 'a6:8e:59:5e:96:95:36:0e:0c:e6:81:ae:3c:46:cf:5b')
+
+
+def test_choose_api_version_refuses_an_unknown_version():
+    from ansible_collections.ciops.circleci.plugins.module_utils._project import choose_api_version
+    with pytest.raises(CircleCIError, match="^api_version must be one of auto, v1.1, v2, got 'v3'$"):
+        choose_api_version(APP, 'v3')
+    assert choose_api_version(APP, 'auto') == 'v1.1'
