@@ -12,6 +12,11 @@
 #   make molecule     molecule test (extensions/molecule/*) against the simulator
 #   make py311        ansible-core 2.19 on Python 3.11: ansible-test units + integration, with
 #                     api_url in the old /api/v1.1 form (integration uses the host root)
+#   make reliability  tests/reliability: fault, bad-input, secrets, concurrency and contract matrices
+#                     against a simulator of its own (figures in docs/reliability.md)
+#   make mutants      sampled mutation run over plugins/module_utils and plugins/modules (on demand,
+#                     not in make test): MUTANTS=200 SEED=12 by default; kill rate in build/mutants/;
+#                     SURVIVORS_OF=build/mutants/report.json runs that report's survivors again
 #   make demo         ansible-playbook examples/demo.yml against the simulator
 #   make simulator    the simulator in the foreground on port SIM_PORT (8765), for trying things by hand
 #   make bench        every bench/bench_*.py against a fresh simulator
@@ -65,7 +70,7 @@ LAYERS := unit lint docs units sanity integration molecule py311
 LANES := unit,lint,docs,units,sanity,molecule integration,py311
 
 .PHONY: test venv venv311 sync unit sanity units integration lint docs molecule py311 \
-	docs-html demo simulator bench lock clean distclean
+	docs-html demo simulator bench lock clean distclean reliability mutants
 
 test: $(VENV_STAMP)
 	$(VENV)/bin/python hack/run-layers.py $(LANES)
@@ -136,6 +141,22 @@ py311: $(VENV311_STAMP) $(VENV_STAMP) sync
 	$(VENV311)/bin/python hack/ansible-test-pip-bootstrap.py
 	cd $(BUILD) && PATH=$(VENV311)/bin:$$PATH $(VENV311)/bin/ansible-test units --venv --python 3.11 tests/unit/plugins/
 	SIM_API_URL_FORM=v1.1 hack/with-simulator.sh hack/ansible-test-integration.sh $(VENV311) 3.11
+
+# The reliability suite: the plugins against a simulator it starts itself, over real HTTP
+# (in-process for the fault and bad-input matrices, ansible-playbook for -vvvv and -f 20).
+reliability: $(VENV_STAMP) sync
+	cd $(BUILD) && PYTHONPATH=$(COLLECTIONS) $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/reliability
+
+# A sampled mutation run (hack/mutants.py): each mutant of plugins/module_utils or plugins/modules
+# against the unit tests that cover it. On demand only; it takes minutes. After adding tests,
+# SURVIVORS_OF=build/mutants/report.json runs only that report's survivors again.
+MUTANTS ?= 200
+SEED ?= 12
+SURVIVORS_OF ?=
+mutants: $(VENV_STAMP) sync
+	$(VENV)/bin/python hack/mutants.py --collection $(BUILD) --count $(MUTANTS) --seed $(SEED) \
+		$(if $(SURVIVORS_OF),--survivors-of $(abspath $(SURVIVORS_OF))) \
+		--report $(ROOT)/build/mutants/$(if $(SURVIVORS_OF),survivors,report).json
 
 # HTML docsite into build/docs/html (not part of `make test`: it checks nothing
 # that `make docs` does not, and needs Sphinx).
