@@ -226,9 +226,8 @@ def normalize_restriction(item):
 
 
 def list_restrictions(client, context_id):
-    return [normalize_restriction(item) for item in _v2.items(client, restrictions_path(context_id),
-                                                          hints={404: HINT_CONTEXT_404})
-            if isinstance(item, dict)]
+    found = _v2.items(client, restrictions_path(context_id), hints={404: HINT_CONTEXT_404})
+    return [normalize_restriction(item) for item in found if isinstance(item, dict)]
 
 
 # ---------------------------------------------------------------------------

@@ -63,8 +63,7 @@ def pages(client, api_path, params=None, hints=None, missing_item_ok=False):
 def items(client, api_path, params=None, hints=None, missing_item_ok=False):
     """Every item of a v2 list, one at a time (see pages)."""
     for page in pages(client, api_path, params, hints, missing_item_ok):
-        for item in page:
-            yield item
+        yield from page
 
 
 def paginate(client, api_path, params=None, limit=None, missing_item_ok=False, hints=None):

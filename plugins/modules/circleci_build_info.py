@@ -248,6 +248,7 @@ from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_bu
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 from ansible_collections.ciops.circleci.plugins.module_utils._tests import summarise
 
+
 def summarise_tests(answer):
     """The summary of a GET .../tests answer: counts per result, passed/skipped counts, failing tests."""
     summary = summarise(answer.get('tests') if isinstance(answer, dict) else answer)
