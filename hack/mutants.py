@@ -302,16 +302,25 @@ def survivors_of(collection, report):
     (a file changed since may no longer have them: those are left out and counted)."""
     with open(report, encoding='utf-8') as handle:
         earlier = json.load(handle)
-    wanted = [(m['file'], m['line'], m['change']) for m in earlier['mutants'] if m['outcome'] == 'survived']
+    wanted = [m for m in earlier['mutants'] if m['outcome'] == 'survived']
     points, lost = [], 0
-    by_file = {}
-    for rel, line, change in wanted:
+    by_file, lines = {}, {}
+    for mutant in wanted:
+        rel, change = mutant['file'], mutant['change']
         if rel not in by_file:
             with open(os.path.join(collection, rel), encoding='utf-8') as handle:
-                by_file[rel] = mutation_points(ast.parse(handle.read()))
-        found = [p for p in by_file[rel] if p[3] == line and p[2] == change]
-        if found:
-            points.append((rel, found[0][0], found[0][1], change, line))
+                source = handle.read()
+            by_file[rel] = mutation_points(ast.parse(source))
+            lines[rel] = source.splitlines()
+        same = [p for p in by_file[rel] if p[2] == change]
+        if mutant.get('code'):
+            # The same change on the same code, nearest to where it was (lines move when code is added).
+            same = sorted((p for p in same if 0 < p[3] <= len(lines[rel]) and lines[rel][p[3] - 1].strip() == mutant['code']),
+                          key=lambda p: abs(p[3] - mutant['line']))
+        else:
+            same = [p for p in same if p[3] == mutant['line']]
+        if same:
+            points.append((rel, same[0][0], same[0][1], change, same[0][3]))
         else:
             lost += 1
     return points, lost
@@ -348,7 +357,8 @@ def main(argv=None):
             compile(source, rel, 'exec')
         except (SyntaxError, ValueError, TypeError):
             source = None
-        mutants.append(dict(file=rel, line=line, change=description, source=source))
+        code = sources[rel].splitlines()[line - 1].strip() if 0 < line <= len(sources[rel].splitlines()) else ''
+        mutants.append(dict(file=rel, line=line, change=description, code=code, source=source))
     print('mutation points: %d in %s; sampled %d (seed %d), %d job(s)' % (
         total, ' and '.join(SOURCES), len(mutants), args.seed, args.jobs), flush=True)
 
