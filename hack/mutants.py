@@ -190,7 +190,7 @@ def _plugin_files(collection):
 def covering_tests(collection, rel):
     """Test files of rel itself and of the plugin files that import it, directly or through others."""
     tests_root = os.path.join(collection, TESTS)
-    test_files = sorted(os.path.join(d, f) for d, _, files in os.walk(tests_root) for f in files
+    test_files = sorted(os.path.join(d, f) for d, dummy, files in os.walk(tests_root) for f in files
                         if f.startswith('test_') and f.endswith('.py'))
     plugins = _plugin_files(collection)
     importers = [rel]
@@ -327,7 +327,7 @@ def survivors_of(collection, report):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--collection', required=True, help='the collection copy (.../ansible_collections/ciops/circleci)')
     parser.add_argument('--count', type=int, default=200)
     parser.add_argument('--seed', type=int, default=12)
@@ -363,7 +363,7 @@ def main(argv=None):
         total, ' and '.join(SOURCES), len(mutants), args.seed, args.jobs), flush=True)
 
     tests_of = {}
-    workers = [Worker(collection) for _ in range(max(1, args.jobs))]
+    workers = [Worker(collection) for dummy in range(max(1, args.jobs))]
     free = list(workers)
     start = time.monotonic()
     try:
