@@ -8,6 +8,8 @@
 #   make integration  ansible-test integration --venv --python 3.12 against the simulator
 #   make lint         ansible-lint (production profile) + antsibull-changelog lint
 #   make docs         antsibull-docs lint-collection-docs --plugin-docs
+#   make docs-examples  every yaml example of README.md and docs/*.md under ansible-playbook --check
+#                     against the simulator (tests/docs_examples); PYTEST_ARGS='-k keys.md' for one doc
 #   make docs-html    the HTML docsite (antsibull-docs + Sphinx) into build/docs/html
 #   make molecule     molecule test (extensions/molecule/*) against the simulator
 #   make py311        ansible-core 2.19 on Python 3.11: ansible-test units + integration, with
@@ -133,6 +135,12 @@ lint: $(VENV_STAMP) sync
 
 docs: $(VENV_STAMP) sync
 	cd $(BUILD) && $(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs .
+
+# The yaml examples of README.md and docs/*.md with ansible-playbook --check --diff, one test per
+# example, against simulators of its own (tests/docs_examples/README.md).
+.PHONY: docs-examples
+docs-examples: $(VENV_STAMP) sync
+	cd $(BUILD) && $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/docs_examples $(PYTEST_ARGS)
 
 molecule: $(VENV_STAMP) sync
 	hack/with-simulator.sh bash -c 'cd $(BUILD) && $(VENV)/bin/molecule test --all'
