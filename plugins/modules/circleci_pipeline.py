@@ -235,7 +235,7 @@ EXAMPLES = r'''
     pipeline_id: "{{ ci.pipeline.id }}"
     approval_job: hold-for-prod
     wait: true
-  when: ci.on_hold | length > 0
+  when: ci.pipeline is not none and ci.on_hold | length > 0   # check mode triggers nothing
 
 - name: Trigger a tag of a GitHub App project, unless a pipeline of it is already running
   ciops.circleci.circleci_pipeline:
@@ -255,6 +255,7 @@ EXAMPLES = r'''
     project_slug: gh/acme/app
     state: canceled
     pipeline_id: "{{ ci.pipeline.id }}"
+  when: ci.pipeline is not none
 
 - name: CircleCI Server 4.7 has only the older trigger endpoint
   ciops.circleci.circleci_pipeline:
