@@ -32,7 +32,7 @@ TIMEOUT = 3.0
 # Delay cells: the server sends nothing for DELAY seconds (then drops the connection, so that a
 # late write never lands in the next cell's state); the client's timeout is far shorter.
 DELAY = 5.0
-DELAY_TIMEOUT = 0.5
+DELAY_TIMEOUT = 0.75
 HTML_PAGE = ('<!DOCTYPE html><html><head><title>Sign in - Corporate Proxy</title></head>'
              '<body><form action="/login"><input name="user"></form></body></html>')
 PERMANENT = 1000

@@ -190,9 +190,9 @@ def test_one_failing_build_fails_the_lookup(api, run_lookup):
 
 def test_after_a_failure_the_queued_builds_are_not_read(api, run_lookup):
     # workers=2: builds 1 and 2 start together; 1 fails at once while 2 (and 3, which may start
-    # in 1's place) take 0.3 s, long enough for the lookup to drop 4, 5 and 6 before a worker is free.
+    # in 1's place) take 1 s, long enough for the lookup to drop 4, 5 and 6 before a worker is free.
     in_flight = []
-    slow = slow_artifacts(dict((n, 0.3) for n in range(2, 7)), in_flight)
+    slow = slow_artifacts(dict((n, 1.0) for n in range(2, 7)), in_flight)
 
     def answer(request):
         if request.url.endswith('/1/artifacts'):
