@@ -80,7 +80,7 @@ def test_unknown_build_is_a_clear_error(api, run_lookup):
 
 def test_bad_token_is_a_clear_error(api, run_lookup):
     api.add(responses.GET, APP + '/1/artifacts', status=401, json={'message': 'You must log in first.'})
-    with pytest.raises(AnsibleError) as err:
+    with pytest.raises(AnsibleError, match='answered 401 You must log in first. for GET /project/github/acme/app/1/artifacts') as err:
         run_lookup('circleci_artifacts', ['acme/app'], build_num=1, api_token='wrong-token-123')
     assert 'answered 401 You must log in first. for GET /project/github/acme/app/1/artifacts: check api_token' in str(err.value)
     assert 'wrong-token-123' not in str(err.value)
@@ -256,9 +256,9 @@ def test_bad_input_fails_before_any_request(api, run_lookup, terms, options, mes
     assert len(api.calls) == 0
 
 
-@pytest.mark.parametrize('options', [{'output': 'json'}, {'filter': 'green', 'latest': True}])
-def test_choices_are_enforced(api, run_lookup, options):
-    with pytest.raises(AnsibleError):
+@pytest.mark.parametrize('options, option', [({'output': 'json'}, 'output'), ({'filter': 'green', 'latest': True}, 'filter')])
+def test_choices_are_enforced(api, run_lookup, options, option):
+    with pytest.raises(AnsibleError, match="^Invalid value '%s' for config '%s'" % (options[option], option)):
         run_lookup('circleci_artifacts', ['acme/app'], **options)
     assert len(api.calls) == 0
 
@@ -413,7 +413,7 @@ def test_the_jobs_artifacts_are_read_concurrently_and_returned_in_order(api, run
 
 def test_a_misspelt_pattern_is_an_error_not_every_artifact(api, run_lookup):
     for options in ({'build_num': 42}, {'pipeline_id': PID}):
-        with pytest.raises(AnsibleError) as exc:
+        with pytest.raises(AnsibleError, match='^lookup ciops.circleci.circleci_artifacts: unknown option patern; the options are:') as exc:
             run_lookup('circleci_artifacts', ['acme/app'], patern='*.tar.gz', **options)
         assert 'lookup ciops.circleci.circleci_artifacts: unknown option patern; the options are:' in str(exc.value)
         assert 'pattern' in str(exc.value).split('the options are:')[1]

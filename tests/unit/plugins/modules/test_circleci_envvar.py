@@ -136,7 +136,7 @@ def test_plan_fifty_new_variables_in_order():
 
 
 def test_plan_rejects_an_unknown_update_mode():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='^update_values must be one of '):
         plan_envvars([], [], update_values='sometimes')
 
 
@@ -150,10 +150,10 @@ def params(**kw):
 
 @pytest.mark.parametrize('value, type_name', [(True, 'bool'), (1, 'int'), (1.5, 'float'), ({'a': 'b'}, 'dict')])
 def test_non_string_values_are_refused_naming_the_type(value, type_name):
-    with pytest.raises(CircleCIError) as exc:
+    with pytest.raises(CircleCIError, match='^value of FLAG must be a string; quote it') as exc:
         desired_variables(params(name='FLAG', value=value))
     assert str(exc.value) == 'value of FLAG must be a string; quote it (got %s)' % type_name
-    with pytest.raises(CircleCIError) as exc:
+    with pytest.raises(CircleCIError, match='^value of FLAG must be a string; quote it') as exc:
         desired_variables(params(variables=[dict(name='OK', value='x', state='present'),
                                             dict(name='FLAG', value=value, state='present')]))
     assert str(exc.value) == 'value of FLAG must be a string; quote it (got %s)' % type_name
@@ -161,7 +161,7 @@ def test_non_string_values_are_refused_naming_the_type(value, type_name):
 
 def test_duplicates_are_refused_with_the_names_listed():
     items = [present('B', '1'), present('A', '1'), absent('B'), present('A', '2'), present('C', '3')]
-    with pytest.raises(CircleCIError) as exc:
+    with pytest.raises(CircleCIError, match='^variables lists these names more than once: A, B$') as exc:
         desired_variables(params(variables=items))
     assert str(exc.value) == 'variables lists these names more than once: A, B'
 
@@ -339,11 +339,11 @@ def test_choose_api_version(slug, requested, chosen):
 
 
 def test_choose_api_version_refuses_what_v1_cannot_do():
-    with pytest.raises(CircleCIError) as exc:
+    with pytest.raises(CircleCIError, match='^circleci_envvar needs CircleCI API v1.1, which cannot reach ') as exc:
         choose_api_version(parse_project_slug(APP_SLUG), 'v1.1', 'circleci_envvar')
     assert str(exc.value).startswith('circleci_envvar needs CircleCI API v1.1, which cannot reach %s' % APP_SLUG)
     assert str(exc.value).endswith('; set api_version to v2 or auto')
-    with pytest.raises(CircleCIError) as exc:
+    with pytest.raises(CircleCIError, match='^a SHA-256 fingerprint needs CircleCI API v2') as exc:
         choose_api_version(parse_project_slug('gh/acme/app'), 'v1.1', v2_reason='a SHA-256 fingerprint')
     assert str(exc.value) == 'a SHA-256 fingerprint needs CircleCI API v2: set api_version to v2 or auto'
     assert choose_api_version(parse_project_slug('gh/acme/app'), 'auto', v2_reason='x') == 'v2'
