@@ -429,14 +429,14 @@ def read_pipeline_artifacts(client, project, pipeline_id=None, workflow_id=None,
 class LookupModule(CircleCILookupBase):
 
     def lookup(self, client, terms, variables):
-        pipeline_id = self.get_option('pipeline_id') or None
-        workflow_id = self.get_option('workflow_id') or None
+        pipeline_id = self.text_option('pipeline_id')
+        workflow_id = self.text_option('workflow_id')
         jobs = self.get_option('job')
         if pipeline_id or workflow_id:
             dummy, origin = self.get_option_and_origin('filter')
             project, pipeline_id, workflow_id, jobs = plan_v2(
                 terms, client.vcs_type, pipeline_id, workflow_id, jobs, self.get_option('build_num'),
-                self.get_option('latest'), self.get_option('branch') or None, origin != 'default')
+                self.get_option('latest'), self.text_option('branch'), origin != 'default')
             workers = check_workers(self.get_option('workers'))
             result = []
             for artifacts in read_pipeline_artifacts(client, project, pipeline_id, workflow_id, jobs, workers):
@@ -445,7 +445,7 @@ class LookupModule(CircleCILookupBase):
         if jobs is not None:
             raise CircleCIError('job selects jobs of a pipeline or workflow: give pipeline_id or workflow_id too')
         latest = self.get_option('latest')
-        branch = self.get_option('branch') or None
+        branch = self.text_option('branch')
         build_filter, origin = self.get_option_and_origin('filter')
         if not latest:
             if origin != 'default':

@@ -258,7 +258,7 @@ def plan_requests(terms, default_vcs_type, branch=None, build_filter=None, build
 class LookupModule(CircleCILookupBase):
 
     def lookup(self, client, terms, variables):
-        branch = self.get_option('branch') or None
+        branch = self.text_option('branch')
         build_filter = self.get_option('filter') or None
         limit = self.get_option('limit')
         offset = self.get_option('offset')

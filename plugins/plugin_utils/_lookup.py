@@ -19,6 +19,7 @@ from collections import ChainMap
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.parsing.convert_bool import BOOLEANS
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
@@ -62,9 +63,35 @@ class CircleCILookupBase(LookupBase):
                     getattr(self, 'ansible_name', None) or self._load_name, 's' if len(unknown) > 1 else '',
                     ', '.join(unknown), ', '.join(sorted(known))))
 
+    def check_booleans(self, kwargs, variables):
+        """A boolean option given a word that is not a boolean is an error: Ansible would read
+        validate_certs=ture as false and turn certificate checks off."""
+        for name, definition in self.known_options().items():
+            if definition.get('type') not in ('bool', 'boolean'):
+                continue
+            given = [(name, kwargs[name])] if name in kwargs else []
+            given += [(entry['name'], variables[entry['name']]) for entry in definition.get('vars') or []
+                      if variables and entry.get('name') in variables]
+            for label, value in given:
+                if isinstance(value, bool) or value is None:
+                    continue
+                word = value.strip().lower() if isinstance(value, str) else value
+                if not isinstance(word, (str, int)) or word not in BOOLEANS:
+                    raise AnsibleLookupError('lookup %s: %s must be true or false, got %r' % (
+                        getattr(self, 'ansible_name', None) or self._load_name, label, value))
+
+    def text_option(self, name):
+        """An optional text option: None when unset, an error when given empty (never 'every branch')."""
+        value = self.get_option(name)
+        if value is not None and not str(value).strip():
+            raise CircleCIError('%s must not be empty: leave it out instead' % name)
+        return value
+
     def run(self, terms, variables=None, **kwargs):
         self.check_keywords(kwargs)
-        self.set_options(var_options=self.option_variables(variables), direct=kwargs)
+        variables = self.option_variables(variables)
+        self.check_booleans(kwargs, variables)
+        self.set_options(var_options=variables, direct=kwargs)
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib('requests'))
         client = None
@@ -72,7 +99,7 @@ class CircleCILookupBase(LookupBase):
             client = self.make_client()
             return self.lookup(client, terms, variables)
         except CircleCIError as exc:
-            raise AnsibleLookupError(str(exc), orig_exc=exc)
+            raise AnsibleLookupError(str(exc), orig_exc=exc) from exc
         finally:
             if client is not None:
                 client.close()

@@ -188,18 +188,11 @@ for _plugin, _option in (('circleci_pipeline', 'branch'), ('circleci_pipeline', 
                          ('circleci_artifacts', 'branch')):
     OVERRIDES[(_plugin, _option, 'dot-dot')] = 'S'
 
-# Defects found by this matrix in files this suite does not own: the cell is a strict xfail, so
-# it fails (XPASS) as soon as the defect is fixed and the mark has to go. docs/reliability.md lists them.
-LOOKUP_BOOL = ('lookups take any word for a boolean option and read it as false (Ansible\'s non-strict '
-               'conversion): validate_certs=ture turns certificate checks off')
-EMPTY_BRANCH = "branch='' is dropped: the lookup reads the builds of every branch"
+# Defects found by this matrix are fixed; a cell found failing again is a strict xfail here (it fails as
+# XPASS as soon as the defect is fixed, so the mark has to go) and docs/reliability.md lists it. Fixed so far:
+# lookups took any word for a boolean option (validate_certs=ture turned certificate checks off), and
+# branch='' was dropped (the builds of every branch were read).
 DEFECTS = {}
-for _plugin in ('circleci_builds', 'circleci_artifacts', 'circleci_pipelines'):
-    for _label in ('word', 'dict'):
-        DEFECTS[(_plugin, 'validate_certs', _label)] = LOOKUP_BOOL
-        DEFECTS[(_plugin, 'shallow', _label)] = LOOKUP_BOOL
-DEFECTS[('circleci_builds', 'branch', 'empty')] = EMPTY_BRANCH
-DEFECTS[('circleci_artifacts', 'branch', 'empty')] = EMPTY_BRANCH
 
 
 # Options that exclude each other, given together: (plugin, label, arguments); always refused.

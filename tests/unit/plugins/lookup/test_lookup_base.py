@@ -45,3 +45,37 @@ def test_host_root_and_empty_api_url(api, run_lookup):
     assert run_lookup('circleci_builds', ['recent'], api_url='https://circleci.example') == []
     with pytest.raises(AnsibleLookupError, match='^api_url is empty'):
         run_lookup('circleci_builds', ['recent'], api_url='   ')
+
+
+@pytest.mark.parametrize('value', ['ture', 'maybe', {'a': 1}, 2])
+def test_a_boolean_option_refuses_a_word_that_is_no_boolean(api, run_lookup, value):
+    # Ansible's own conversion would read 'ture' as false and turn certificate checks off.
+    with pytest.raises(AnsibleLookupError, match='validate_certs must be true or false, got'):
+        run_lookup('circleci_builds', ['recent'], validate_certs=value)
+    assert len(api.calls) == 0
+
+
+def test_a_boolean_variable_is_checked_too(api, run_lookup):
+    with pytest.raises(AnsibleLookupError, match='circleci_validate_certs must be true or false'):
+        run_lookup('circleci_builds', ['recent'], variables={'circleci_validate_certs': 'ture'})
+
+
+@pytest.mark.parametrize('value', ['yes', 'false', 'no', 0, True])
+def test_real_booleans_pass(api, run_lookup, value):
+    api.add(responses.GET, API + '/recent-builds', json=[])
+    assert run_lookup('circleci_builds', ['recent'], validate_certs=value) == []
+
+
+@pytest.mark.parametrize('name', ['circleci_builds', 'circleci_artifacts'])
+def test_an_empty_branch_is_refused_not_read_as_every_branch(api, run_lookup, name):
+    extra = {'latest': True} if name == 'circleci_artifacts' else {}
+    with pytest.raises(AnsibleLookupError, match='^branch must not be empty: leave it out instead$'):
+        run_lookup(name, ['acme/app'], branch='', **extra)
+    assert len(api.calls) == 0
+
+
+def test_the_error_is_raised_from_its_cause(api, run_lookup):
+    api.add(responses.GET, API + '/recent-builds', status=401, json={'message': 'You must log in first.'})
+    with pytest.raises(AnsibleLookupError) as info:
+        run_lookup('circleci_builds', ['recent'])
+    assert info.value.__cause__ is info.value.orig_exc
