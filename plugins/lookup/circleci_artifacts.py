@@ -249,7 +249,7 @@ from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
     map_concurrently,
 )
 from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
-from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_filter, check_build_num
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_filter, check_build_num, get_build
 from ansible_collections.ciops.circleci.plugins.plugin_utils._lookup import CircleCILookupBase
 
 MAX_WORKERS = 32
@@ -323,8 +323,7 @@ def read_artifacts(client, job, branch=None, build_filter=None):
         # A 404 here means "no build matches": an empty answer, unless the project is unknown.
         artifacts = client.get_list(path, params=params, missing_item_ok=True)
     else:
-        path = client.project_path(project, build_num, 'artifacts')
-        artifacts = client.get_list(path)
+        artifacts = get_build(client, project, build_num, 'artifacts', expect='list')
     return [dict(a, project=project.slug, build_num=build_num) for a in artifacts if isinstance(a, dict)]
 
 

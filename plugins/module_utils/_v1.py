@@ -73,11 +73,12 @@ def project_path(form, project, *segments):
     return '/' + '/'.join(quote_segment(p) for p in parts)
 
 
-def get_build(client, project, build_num):
-    """One build's detail; a build the project does not have fails as 'Build N not found in <slug>: ...',
-    the same words in modules and lookups. An unknown project fails with CircleCI's own message."""
+def get_build(client, project, build_num, *segments, **kwargs):
+    """One build's detail (or, with segments such as 'artifacts', what is below it); a build the project
+    does not have fails as 'Build N not found in <slug>: ...', the same words in modules and lookups.
+    An unknown project fails with CircleCI's own message. kwargs go to client.get (expect=...)."""
     try:
-        return client.get(project_path(client.v1_form, project, str(check_build_num(build_num))))
+        return client.get(project_path(client.v1_form, project, str(check_build_num(build_num)), *segments), **kwargs)
     except CircleCIError as exc:
         if exc.not_found and not exc.project_missing:
             raise CircleCIError(

@@ -74,7 +74,9 @@ def test_select_is_a_case_sensitive_glob_on_path():
 
 def test_unknown_build_is_a_clear_error(api, run_lookup):
     api.add(responses.GET, APP + '/999/artifacts', status=404, json={'message': 'Build not found'})
-    with pytest.raises(AnsibleError, match='CircleCI answered 404 Build not found for GET /project/github/acme/app/999/artifacts'):
+    # The same words as the modules': the build is named first.
+    with pytest.raises(AnsibleError, match='^Build 999 not found in github/acme/app: CircleCI answered 404 Build not found for '
+                                           'GET /project/github/acme/app/999/artifacts'):
         run_lookup('circleci_artifacts', ['acme/app'], build_num=999)
 
 
