@@ -504,5 +504,5 @@ def test_an_approved_workflow_still_listed_on_hold_is_not_taken_for_a_new_hold()
 
 
 def test_poll_interval_must_be_positive():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='^poll_interval must be positive$'):
         pl.wait_for_pipeline(None, None, 10, 0)

@@ -317,7 +317,7 @@ def test_normalize_fingerprint(given, expected):
 
 
 def test_md5_fingerprint_rejects_a_line_without_key():
-    with pytest.raises(CircleCIError):
+    with pytest.raises(CircleCIError, match=r'^Not an OpenSSH public key line \(expected'):
         md5_fingerprint('ssh-ed25519')
-    with pytest.raises(CircleCIError):
+    with pytest.raises(CircleCIError, match='^Not an OpenSSH public key line: the key part is not base64$'):
         md5_fingerprint('ssh-ed25519 not*base64')

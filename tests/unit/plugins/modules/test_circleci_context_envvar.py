@@ -71,7 +71,7 @@ def test_plan_always_rewrites_and_verifies_nothing():
 
 
 def test_plan_cannot_compare_masks_it_does_not_have():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='^on_mask_change needs the masked values the API shows$'):
         plan_envvars([], [], update_values='on_mask_change', masked=False)
 
 

@@ -114,7 +114,7 @@ def test_normalize_keys_and_lines():
 
 @pytest.mark.parametrize('hostname', ['', '   ', 'a host', ' deploy.example.com', None])
 def test_check_hostname_refuses_empty_and_spaces(hostname):
-    with pytest.raises(CircleCIError):
+    with pytest.raises(CircleCIError, match='^hostname must not (be empty|contain spaces)'):
         check_hostname(hostname)
 
 
