@@ -61,3 +61,12 @@ def test_project_follow_refuses_a_bad_username_before_get_projects(api, run_modu
     result = run_module(circleci_project, dict(username='', project='app'))
     assert result['failed'] is True
     assert len(api.calls) == 0
+
+
+def test_a_missing_requests_library_is_one_clear_failure(api, run_module, monkeypatch):
+    from ansible_collections.ciops.circleci.plugins.module_utils import _module
+    monkeypatch.setattr(_module, 'HAS_REQUESTS', False)
+    result = run_module(circleci_cache, dict(project_slug='gh/acme/app'))
+    assert result['failed'] is True
+    assert "Failed to import the required Python library (requests)" in result['msg']
+    assert len(api.calls) == 0
