@@ -34,14 +34,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simlib import Simulator, collections_path, http  # noqa: E402  pylint: disable=wrong-import-position
+from simlib import Simulator, ansible_playbook, collections_path, run_case  # noqa: E402  pylint: disable=wrong-import-position
 
 
 PREPARE_PLAY = """
@@ -108,34 +106,6 @@ FLOOR_PLAY = """
     - name: One trivial module run
       ansible.builtin.ping:
 """
-
-
-def ansible_playbook():
-    local = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    return local if os.path.exists(local) else shutil.which('ansible-playbook')
-
-
-def run_case(sim, cmd, env, playbook, prepare=()):
-    """(wall seconds, {method: count, 'connections': n}) of one ansible-playbook run on a freshly reset simulator."""
-    sim.reset()
-    for book in prepare:
-        # Bring the simulator to the state the case starts from, then forget those requests.
-        subprocess.run(cmd + [book], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    http('DELETE', sim.root + '/_sim/requests')
-    start = time.perf_counter()
-    proc = subprocess.run(cmd + [playbook], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, check=False)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.stdout.write(proc.stdout[-4000:])
-        raise SystemExit('%s failed with status %d' % (os.path.basename(playbook), proc.returncode))
-    counts = {}
-    connections = set()
-    for entry in sim.requests():
-        counts[entry['method']] = counts.get(entry['method'], 0) + 1
-        connections.add(entry.get('connection'))
-    counts['connections'] = len(connections - set([None]))
-    return wall, counts
 
 
 def main():

@@ -31,14 +31,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simlib import Simulator, collections_path, http  # noqa: E402  pylint: disable=wrong-import-position
+from simlib import Simulator, ansible_playbook, collections_path, run_case  # noqa: E402  pylint: disable=wrong-import-position
 
 
 MODULE_PLAY = """
@@ -94,36 +92,6 @@ FLOOR_PLAY = """
 """
 
 
-def ansible_playbook():
-    local = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    return local if os.path.exists(local) else shutil.which('ansible-playbook')
-
-
-def run_case(sim, cmd, env, playbook, prepare=None):
-    """(wall seconds, {method: count}) of one ansible-playbook run on a freshly reset simulator."""
-    sim.reset()
-    if prepare is not None:
-        # Bring the simulator to the state the case starts from, then forget those requests.
-        subprocess.run(cmd + [prepare], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        http('DELETE', sim.root + '/_sim/requests')
-    start = time.perf_counter()
-    proc = subprocess.run(cmd + [playbook], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, check=False)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.stdout.write(proc.stdout[-4000:])
-        raise SystemExit('%s failed with status %d' % (os.path.basename(playbook), proc.returncode))
-    counts = {}
-    connections = set()
-    for entry in sim.requests():
-        counts[entry['method']] = counts.get(entry['method'], 0) + 1
-        connections.add(entry.get('connection'))
-    # Distinct client address:port pairs in the simulator's log (when it records them): one for a
-    # kept-alive session; for uri a lower bound, as a closed connection's port can come back.
-    counts['connections'] = len(connections - set([None]))
-    return wall, counts
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--runs', type=int, default=5,
@@ -156,7 +124,7 @@ def main():
         cases = [
             ('module', dict(playbook=books['module'])),
             ('uri', dict(playbook=books['uri'])),
-            ('module-rerun', dict(playbook=books['module'], prepare=books['module'])),
+            ('module-rerun', dict(playbook=books['module'], prepare=[books['module']])),
             ('floor', dict(playbook=books['floor'])),
         ]
         walls = dict((name, []) for name, dummy in cases)

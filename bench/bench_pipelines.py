@@ -42,7 +42,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simlib import Simulator, collections_path  # noqa: E402  pylint: disable=wrong-import-position
+from simlib import Simulator, ansible_playbook, collections_path  # noqa: E402  pylint: disable=wrong-import-position
 
 SLUG = 'gh/acme/app'
 # 3 workflows; the last one (build -> test) finishes about 7 s after the trigger (1 s compile + 3 s + 3 s).
@@ -80,11 +80,6 @@ WAIT_PLAY = """
         dest: "{{ result_file }}"
         mode: "0600"
 """
-
-
-def ansible_playbook():
-    local = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    return local if os.path.exists(local) else shutil.which('ansible-playbook')
 
 
 def parse_time(text):

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -73,3 +74,35 @@ def collections_path(workdir):
     shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
         '.git', '.venv*', 'build', 'output', '__pycache__', '.pytest_cache', '.ansible'))
     return os.path.join(workdir, 'collections')
+
+
+def ansible_playbook():
+    """The ansible-playbook next to this Python (the dev venv's), else the one on PATH."""
+    local = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    return local if os.path.exists(local) else shutil.which('ansible-playbook')
+
+
+def run_case(sim, cmd, env, playbook, prepare=()):
+    """(wall seconds, {method: count, 'connections': n}) of one ansible-playbook run on a freshly reset
+    simulator; the playbooks in ``prepare`` run first and their requests are forgotten."""
+    sim.reset()
+    for book in prepare:
+        # Bring the simulator to the state the case starts from, then forget those requests.
+        subprocess.run(cmd + [book], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    http('DELETE', sim.root + '/_sim/requests')
+    start = time.perf_counter()
+    proc = subprocess.run(cmd + [playbook], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, check=False)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stdout.write(proc.stdout[-4000:])
+        raise SystemExit('%s failed with status %d' % (os.path.basename(playbook), proc.returncode))
+    counts = {}
+    connections = set()
+    for entry in sim.requests():
+        counts[entry['method']] = counts.get(entry['method'], 0) + 1
+        connections.add(entry.get('connection'))
+    # Distinct client address:port pairs in the simulator's log: one for a kept-alive session;
+    # for uri a lower bound, as a closed connection's port can come back.
+    counts['connections'] = len(connections - set([None]))
+    return wall, counts
