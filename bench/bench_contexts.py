@@ -30,7 +30,6 @@ its own simulator and puts a copy of this checkout on a temporary collections pa
 from __future__ import absolute_import, division, print_function
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -39,7 +38,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simlib import Simulator, ansible_playbook, collections_path, run_case  # noqa: E402  pylint: disable=wrong-import-position
+from simlib import FLOOR_PLAY, Simulator, bench_variables, measure, playbook_env, write_playbooks  # noqa: E402  pylint: disable=wrong-import-position
 
 
 PREPARE_PLAY = """
@@ -98,15 +97,6 @@ URI_PLAY = """
       no_log: true
 """
 
-FLOOR_PLAY = """
-- name: Bench - Ansible start-up plus one task
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: One trivial module run
-      ansible.builtin.ping:
-"""
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
@@ -121,39 +111,17 @@ def main():
     workdir = tempfile.mkdtemp(prefix='bench-contexts-')
     try:
         page_size = sim.control('GET', '/state')['config']['page_size']
-        env = dict(os.environ)
-        env.update(ANSIBLE_COLLECTIONS_PATH=collections_path(workdir), ANSIBLE_NOCOLOR='1',
-                   ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_LOCALHOST_WARNING='0',
-                   ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
-        bench_vars = [dict(name='BENCH_VAR_%02d' % i, value='bench-value-%02d-%s' % (i, 'x' * (i % 7)))
-                      for i in range(args.count)]
-        extra = os.path.join(workdir, 'vars.json')
-        with open(extra, 'w') as handle:
-            json.dump(dict(sim_root=sim.root, sim_token=sim.token, bench_vars=bench_vars,
-                           ansible_python_interpreter=sys.executable), handle)
-        books = {}
-        for name, text in (('prepare', PREPARE_PLAY), ('module', MODULE_PLAY), ('uri', URI_PLAY),
-                           ('floor', FLOOR_PLAY)):
-            books[name] = os.path.join(workdir, name + '.yml')
-            with open(books[name], 'w') as handle:
-                handle.write(text.format(count=args.count) if '{count}' in text else text)
-        cmd = [ansible_playbook(), '-i', 'localhost,', '-c', 'local', '-e', '@' + extra]
-
+        env = playbook_env(workdir)
+        books, cmd = write_playbooks(
+            workdir, (('prepare', PREPARE_PLAY), ('module', MODULE_PLAY), ('uri', URI_PLAY), ('floor', FLOOR_PLAY)),
+            args.count, dict(sim_root=sim.root, sim_token=sim.token, bench_vars=bench_variables(args.count)))
         cases = [
             ('module', dict(playbook=books['module'], prepare=[books['prepare']])),
             ('uri', dict(playbook=books['uri'], prepare=[books['prepare']])),
             ('module-rerun', dict(playbook=books['module'], prepare=[books['prepare'], books['module']])),
             ('floor', dict(playbook=books['floor'])),
         ]
-        walls = dict((name, []) for name, dummy in cases)
-        counts = {}
-        for dummy in range(args.runs):
-            for name, case in cases:
-                wall, seen = run_case(sim, cmd, env, **case)
-                walls[name].append(wall)
-                first = counts.setdefault(name, seen)
-                if dict(first, connections=0) != dict(seen, connections=0):
-                    raise SystemExit('%s sent different requests from run to run: %s vs %s' % (name, first, seen))
+        walls, counts = measure(sim, cmd, env, cases, args.runs)
     finally:
         sim.stop()
         shutil.rmtree(workdir, ignore_errors=True)

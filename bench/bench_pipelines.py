@@ -42,7 +42,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simlib import Simulator, ansible_playbook, collections_path  # noqa: E402  pylint: disable=wrong-import-position
+from simlib import Simulator, ansible_playbook, playbook_env  # noqa: E402  pylint: disable=wrong-import-position
 
 SLUG = 'gh/acme/app'
 # 3 workflows; the last one (build -> test) finishes about 7 s after the trigger (1 s compile + 3 s + 3 s).
@@ -191,10 +191,8 @@ def main():
     logs = {}
     results = {}
     try:
-        paths = collections_path(workdir)
-        env = dict(os.environ)
-        env.update(ANSIBLE_COLLECTIONS_PATH=paths, ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='0',
-                   ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
+        env = playbook_env(workdir)
+        paths = env['ANSIBLE_COLLECTIONS_PATH']
         playbook = os.path.join(workdir, 'wait.yml')
         with open(playbook, 'w') as handle:
             handle.write(WAIT_PLAY)

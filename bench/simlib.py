@@ -106,3 +106,58 @@ def run_case(sim, cmd, env, playbook, prepare=()):
     # for uri a lower bound, as a closed connection's port can come back.
     counts['connections'] = len(connections - set([None]))
     return wall, counts
+
+
+# The floor of every playbook benchmark: Ansible start-up plus one task.
+FLOOR_PLAY = """
+- name: Bench - Ansible start-up plus one task
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: One trivial module run
+      ansible.builtin.ping:
+"""
+
+
+def playbook_env(workdir):
+    """The environment of the benchmarks' ansible-playbook runs: the collection copy, no colour, no noise."""
+    env = dict(os.environ)
+    env.update(ANSIBLE_COLLECTIONS_PATH=collections_path(workdir), ANSIBLE_NOCOLOR='1',
+               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_LOCALHOST_WARNING='0',
+               ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
+    return env
+
+
+def bench_variables(count):
+    """``count`` distinct variables of distinct value lengths, the same in every benchmark."""
+    return [dict(name='BENCH_VAR_%02d' % i, value='bench-value-%02d-%s' % (i, 'x' * (i % 7))) for i in range(count)]
+
+
+def write_playbooks(workdir, plays, count, extra_vars):
+    """Write each (name, text) play and the extra vars; returns (paths by name, command). A play that names
+    ``{count}`` is a str.format template (its Jinja braces doubled); any other is written as it is."""
+    books = {}
+    for name, text in plays:
+        books[name] = os.path.join(workdir, name + '.yml')
+        with open(books[name], 'w') as handle:
+            handle.write(text.format(count=count) if '{count}' in text else text)
+    extra = os.path.join(workdir, 'vars.json')
+    with open(extra, 'w') as handle:
+        json.dump(dict(extra_vars, ansible_python_interpreter=sys.executable), handle)
+    return books, [ansible_playbook(), '-i', 'localhost,', '-c', 'local', '-e', '@' + extra]
+
+
+def measure(sim, cmd, env, cases, runs):
+    """Run every (name, run_case kwargs) case ``runs`` times; returns (wall seconds by name, request counts
+    by name). A case whose requests differ from run to run fails: only the connection count may vary,
+    as ports of closed connections can be reused."""
+    walls = dict((name, []) for name, dummy in cases)
+    counts = {}
+    for dummy in range(runs):
+        for name, case in cases:
+            wall, seen = run_case(sim, cmd, env, **case)
+            walls[name].append(wall)
+            first = counts.setdefault(name, seen)
+            if dict(first, connections=0) != dict(seen, connections=0):
+                raise SystemExit('%s sent different requests from run to run: %s vs %s' % (name, first, seen))
+    return walls, counts
