@@ -13,9 +13,13 @@ import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+# The in-process module harness the unit tests use (tests/unit/plugins/modules/harness.py).
+sys.path.insert(0, os.path.join(HERE, '..', 'unit', 'plugins', 'modules'))
 
 import rellib  # noqa: E402  pylint: disable=wrong-import-position
+from harness import patch_ansible_module  # noqa: E402  pylint: disable=wrong-import-position
 
 rellib.install_collection_finder()
 
@@ -46,4 +50,4 @@ def plugin_env(monkeypatch):
     """No connection settings from the environment; Ansible's module exits patched."""
     for name in ('CIRCLECI_TOKEN', 'CIRCLE_TOKEN', 'CIRCLECI_API_URL'):
         monkeypatch.delenv(name, raising=False)
-    rellib.patch_ansible_module(monkeypatch)
+    patch_ansible_module(monkeypatch)

@@ -21,6 +21,8 @@ import sys
 import time
 import urllib.request
 
+from harness import ModuleExit  # on sys.path through conftest.py: tests/unit/plugins/modules/harness.py
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTION = os.path.dirname(os.path.dirname(HERE))
 # <root>/ansible_collections/ciops/circleci -> <root>
@@ -107,38 +109,8 @@ class Simulator(object):
 
 # ---------------------------------------------------------------- in-process runs
 
-class ModuleExit(Exception):
-    """Raised by the patched exit_json / fail_json with the module's result."""
-
-
 class Traceback(AssertionError):
     """A plugin raised something other than its documented failure: a user would see a traceback."""
-
-
-def patch_ansible_module(monkeypatch):
-    """exit_json / fail_json raise ModuleExit with the raw result (before Ansible's no_log masking)."""
-    from ansible.module_utils import basic
-    from ansible.module_utils.common import warnings as ansible_warnings
-    try:
-        from ansible.module_utils import _internal as ansible_internal
-    except ImportError:  # ansible-core < 2.19
-        ansible_internal = None
-
-    def exit_json(self, **kwargs):
-        kwargs.setdefault('changed', False)
-        kwargs['warnings'] = list(ansible_warnings.get_warning_messages())
-        raise ModuleExit(kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs['failed'] = True
-        kwargs['msg'] = msg
-        kwargs['warnings'] = list(ansible_warnings.get_warning_messages())
-        raise ModuleExit(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-    if ansible_internal is not None and hasattr(ansible_internal, 'is_controller'):
-        monkeypatch.setattr(ansible_internal, 'is_controller', False)
 
 
 def run_module(name, args, check_mode=False):

@@ -10,21 +10,14 @@ __metaclass__ = type
 import pytest
 import responses
 
-from ansible.module_utils import basic
-try:
-    from ansible.module_utils import _internal as ansible_internal
-except ImportError:  # ansible-core < 2.19
-    ansible_internal = None
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
+
+from .harness import ModuleExit, patch_ansible_module
 
 API = 'https://circleci.example/api/v1.1'
 TOKEN = 'unit-test-token-0123456789'
 OMIT = object()  # run_module(args={'api_token': OMIT}) leaves the option out entirely
-
-
-class ModuleExit(Exception):
-    """Raised by the patched exit_json / fail_json with the module's result."""
 
 
 @pytest.fixture
@@ -41,24 +34,7 @@ def run_module(monkeypatch):
     The result is the raw dict the module passes to exit_json / fail_json, before
     Ansible's no_log masking: a secret found in it is a real leak.
     """
-
-    def exit_json(self, **kwargs):
-        kwargs.setdefault('changed', False)
-        kwargs['warnings'] = list(ansible_warnings.get_warning_messages())
-        raise ModuleExit(kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs['failed'] = True
-        kwargs['msg'] = msg
-        kwargs['warnings'] = list(ansible_warnings.get_warning_messages())
-        raise ModuleExit(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-    # Once a test has imported controller code (the lookups), module warnings would go
-    # to the controller's Display instead of the result: run as a module does.
-    if ansible_internal is not None and hasattr(ansible_internal, 'is_controller'):
-        monkeypatch.setattr(ansible_internal, 'is_controller', False)
+    patch_ansible_module(monkeypatch)
 
     def run(module, args, check_mode=False, diff=False):
         full = dict(api_url=API, api_token=TOKEN, retries=0)
