@@ -7,10 +7,14 @@
 #   make units        ansible-test units --venv --python 3.12 (tests/unit/plugins)
 #   make integration  ansible-test integration --venv --python 3.12 against the simulator
 #   make lint         ansible-lint (production profile) + antsibull-changelog lint
-#   make docs         antsibull-docs lint-collection-docs --plugin-docs
+#   make docs         antsibull-docs lint-collection-docs --plugin-docs, then the HTML docsite
+#                     (generated plugin reference + guides) into build/docs/html
 #   make docs-examples  every yaml example of README.md and docs/*.md under ansible-playbook --check
 #                     against the simulator (tests/docs_examples); PYTEST_ARGS='-k keys.md' for one doc
-#   make docs-html    the HTML docsite (antsibull-docs + Sphinx) into build/docs/html
+#   make docs-html    only the HTML docsite (antsibull-docs + Sphinx) into build/docs/html
+#   make artifact     ansible-galaxy collection build, install the tarball into a temporary path,
+#                     run examples/demo.yml and examples/deploy.yml from the installed copy against
+#                     the simulator, ansible-builder introspect + create (tests/artifact)
 #   make molecule     molecule test (extensions/molecule/*) against the simulator
 #   make py311        ansible-core 2.19 on Python 3.11: ansible-test units + integration, with
 #                     api_url in the old /api/v1.1 form (integration uses the host root)
@@ -63,16 +67,16 @@ export PYTHONDONTWRITEBYTECODE := 1
 export ANSIBLE_NOCOLOR ?= $(if $(CI),1,)
 export PY_COLORS ?= $(if $(CI),0,)
 
-LAYERS := unit reliability docs-examples lint docs units sanity integration molecule py311
+LAYERS := unit reliability docs-examples lint docs units sanity integration molecule artifact py311
 # Two lanes run side by side (hack/run-layers.py): the CPU-bound layers, and
 # the integration layers, which mostly wait for the simulator. Measured on the
 # 2-core machine: see the closing table of `make test` (and the README).
 # A third lane starves the integration targets' timing-sensitive waits of
 # CPU, so they stay together.
-LANES := unit,reliability,docs-examples,lint,docs,units,sanity,molecule integration,py311
+LANES := unit,reliability,docs-examples,lint,docs,units,sanity,molecule,artifact integration,py311
 
 .PHONY: test venv venv311 sync unit sanity units integration lint docs molecule py311 \
-	docs-html demo simulator bench lock clean distclean reliability mutants
+	docs-html artifact demo simulator bench lock clean distclean reliability mutants
 
 test: $(VENV_STAMP)
 	$(VENV)/bin/python hack/run-layers.py $(LANES)
@@ -135,6 +139,7 @@ lint: $(VENV_STAMP) sync
 
 docs: $(VENV_STAMP) sync
 	cd $(BUILD) && $(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs .
+	cd $(BUILD) && DOCS_BUILD_DIR=$(ROOT)/build/docs docs/sphinx/build.sh
 
 # The yaml examples of README.md and docs/*.md with ansible-playbook --check --diff, one test per
 # example, against simulators of its own (tests/docs_examples/README.md).
@@ -166,15 +171,13 @@ mutants: $(VENV_STAMP) sync
 		$(if $(SURVIVORS_OF),--survivors-of $(abspath $(SURVIVORS_OF))) \
 		--report $(ROOT)/build/mutants/$(if $(SURVIVORS_OF),survivors,report).json
 
-# HTML docsite into build/docs/html (not part of `make test`: it checks nothing
-# that `make docs` does not, and needs Sphinx).
-DOCS_STAMP := $(VENV)/.docs-installed
-$(DOCS_STAMP): $(VENV_STAMP) docs/sphinx/requirements.txt
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r docs/sphinx/requirements.txt
-	touch $@
-
-docs-html: $(DOCS_STAMP) sync
+# Only the HTML docsite into build/docs/html (`make docs` builds it too, after the lint).
+docs-html: $(VENV_STAMP) sync
 	cd $(BUILD) && DOCS_BUILD_DIR=$(ROOT)/build/docs docs/sphinx/build.sh
+
+# The built artifact: tarball, install, the examples from the installed copy, execution environment.
+artifact: $(VENV_STAMP) sync
+	cd $(BUILD) && PYTHONPATH=$(COLLECTIONS) $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/artifact
 
 # ---------------------------------------------------------------- demo, bench
 demo: $(VENV_STAMP) sync

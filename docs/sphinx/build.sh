@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the HTML docsite of ciops.circleci from the plugins' own documentation
 # (antsibull-docs) into build/docs/html; `make docs-html` runs it from the dev
-# venv with docs/sphinx/requirements.txt installed and the collection on
+# venv (Sphinx and the theme come from requirements-dev.txt) and the collection on
 # ANSIBLE_COLLECTIONS_PATH. Based on `antsibull-docs sphinx-init`, changed to
 # work offline: no intersphinx, and no -W (unresolvable cross references to
 # docs.ansible.com would fail the build although the HTML is written).
