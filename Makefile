@@ -7,8 +7,11 @@
 #   make units        ansible-test units --venv --python 3.12 (tests/unit/plugins)
 #   make integration  ansible-test integration --venv --python 3.12 against the simulator
 #   make lint         ansible-lint (production profile) + antsibull-changelog lint
-#   make docs         antsibull-docs lint-collection-docs --plugin-docs, then the HTML docsite
-#                     (generated plugin reference + guides) into build/docs/html
+#   make docs         the guides' RST up to date with their Markdown (hack/md2rst.py --check),
+#                     antsibull-docs lint-collection-docs --plugin-docs, then the HTML docsite
+#                     (generated plugin reference + guides) into build/docs/html; fails on any
+#                     Sphinx warning but the known offline ones (docs/sphinx/conf.py)
+#   make docs-rst     regenerate docs/docsite/rst/*.rst from the guides listed in docs/docsite/extra-docs.yml
 #   make docs-examples  every yaml example of README.md and docs/*.md under ansible-playbook --check
 #                     against the simulator (tests/docs_examples); PYTEST_ARGS='-k keys.md' for one doc
 #   make docs-html    only the HTML docsite (antsibull-docs + Sphinx) into build/docs/html
@@ -137,9 +140,21 @@ lint: $(VENV_STAMP) sync
 	cd $(BUILD) && $(VENV)/bin/ansible-lint
 	cd $(BUILD) && $(VENV)/bin/antsibull-changelog lint
 
+# The HTML docsite goes to $(DOCS_DIR)/html: build/docs/html by default, a lane's own folder in `make test`.
+DOCS_DIR = $(BUILD_ROOT)/docs
+
+# The committed docs/docsite/rst/*.rst must match the Markdown guides they are generated from
+# (hack/md2rst.py --check names the stale file and says to run `make docs-rst`).
 docs: $(VENV_STAMP) sync
+	cd $(BUILD) && $(VENV)/bin/python hack/md2rst.py --check
 	cd $(BUILD) && $(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs .
-	cd $(BUILD) && DOCS_BUILD_DIR=$(ROOT)/build/docs docs/sphinx/build.sh
+	cd $(BUILD) && DOCS_BUILD_DIR=$(DOCS_DIR) docs/sphinx/build.sh
+
+# Regenerate docs/docsite/rst/NAME.rst from docs/NAME.md for every guide of docs/docsite/extra-docs.yml,
+# in the work tree (not the build copy): commit the result with the Markdown.
+.PHONY: docs-rst
+docs-rst: $(VENV_STAMP)
+	$(VENV)/bin/python hack/md2rst.py
 
 # The yaml examples of README.md and docs/*.md with ansible-playbook --check --diff, one test per
 # example, against simulators of its own (tests/docs_examples/README.md).
@@ -173,7 +188,7 @@ mutants: $(VENV_STAMP) sync
 
 # Only the HTML docsite into build/docs/html (`make docs` builds it too, after the lint).
 docs-html: $(VENV_STAMP) sync
-	cd $(BUILD) && DOCS_BUILD_DIR=$(ROOT)/build/docs docs/sphinx/build.sh
+	cd $(BUILD) && DOCS_BUILD_DIR=$(DOCS_DIR) docs/sphinx/build.sh
 
 # The built artifact: tarball, install, the examples from the installed copy, execution environment.
 artifact: $(VENV_STAMP) sync
