@@ -276,7 +276,7 @@ class Converter:
             raise self.fail('headings nested more than %d deep are not converted' % len(ADORNMENTS))
         title = self.inline(inline.children, links=False)
         anchor = next(self.anchors)
-        rule = ADORNMENTS[depth] * len(title)
+        rule = ADORNMENTS[depth] * max(len(title), 4)  # a shorter one could read as a list
         if not self.titled:
             self.titled = True
             return ['.. _%s:' % label(self.name), '\n'.join([rule, title, rule])]
@@ -365,6 +365,8 @@ class Converter:
         if links:
             short = content[len(COLLECTION) + 1:] if content.startswith(COLLECTION + '.') else content
             plugin_type = self.guides.plugin_type(short)
+            if plugin_type and short != content:
+                return Piece(':ansplugin:`%s.%s#%s`' % (COLLECTION, short, plugin_type), True)
             if plugin_type:
                 return Piece(':ansplugin:`%s <%s.%s#%s>`' % (content, COLLECTION, short, plugin_type), True)
         if '``' in content or content != content.strip() or not content:
