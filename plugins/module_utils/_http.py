@@ -398,7 +398,7 @@ class CircleCIClient(object):
         hint = (hints or {}).get(status)
         if hint is None:
             if status == 404 and html:
-                hint = HINT_HTML_404
+                hint = _v1.HINT_NOT_ON_SERVER if api != 'v2' and _v1.never_on_server(method, path) else HINT_HTML_404
             elif status == 410:
                 hint = _v1.HINT_RETIRED if api != 'v2' and _v1.is_retired(method, path) else \
                     'CircleCI no longer serves this endpoint'

@@ -36,6 +36,18 @@ HINT_RETIRED = ('CircleCI retired this API v1.1 endpoint on %s; trigger and reru
                 'pipelines instead' % SUNSET_DATE)
 
 
+# Retry and SSH rerun never existed on CircleCI Server: there, they answer an HTML 404.
+_NEVER_ON_SERVER_RE = re.compile(_PROJECT_PREFIX + r'/\d+/(?:retry|ssh)$')
+HINT_NOT_ON_SERVER = ('no such API endpoint: CircleCI Server has no API v1.1 retry or SSH rerun; rerun the '
+                      'workflow through API v2 (ciops.circleci.circleci_pipeline with state=rerun), or check '
+                      'api_url (the CircleCI host)')
+
+
+def never_on_server(method, path):
+    """True for the v1/v1.1 retry and SSH-rerun POSTs, which CircleCI Server never served."""
+    return method == 'POST' and bool(_NEVER_ON_SERVER_RE.match(path.split('?')[0]))
+
+
 def is_retired(method, path):
     """True for the ten v1/v1.1 POST endpoints that answer 410 Gone from the sunset date."""
     return method == 'POST' and bool(RETIRED_POST_RE.match(path.split('?')[0]))

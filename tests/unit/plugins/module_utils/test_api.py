@@ -164,6 +164,23 @@ def test_html_error_body(client, http):
                                'no such API endpoint: check api_url (the CircleCI host, e.g. https://circleci.com)')
 
 
+@pytest.mark.parametrize('path', ['/project/github/acme/app/12/retry', '/project/github/acme/app/12/ssh'])
+def test_html_404_on_retry_or_ssh_names_circleci_server_and_the_v2_way(client, http, path):
+    # CircleCI Server never served the v1.1 retry and SSH rerun: an HTML 404 there is no wrong api_url.
+    http.add(responses.POST, ROOT + path, status=404, body='<html><body>Not Found</body></html>',
+             content_type='text/html')
+    with pytest.raises(CircleCIError, match='CircleCI Server has no API v1.1 retry or SSH rerun') as info:
+        client.post(path)
+    assert 'ciops.circleci.circleci_pipeline with state=rerun' in str(info.value)
+
+
+def test_html_404_on_a_trigger_still_means_a_wrong_api_url(client, http):
+    http.add(responses.POST, ROOT + '/project/github/acme/app/tree/main', status=404,
+             body='<html><body>Not Found</body></html>', content_type='text/html')
+    with pytest.raises(CircleCIError, match=r'no such API endpoint: check api_url \(the CircleCI host'):
+        client.post('/project/github/acme/app/tree/main')
+
+
 def test_empty_error_body_uses_reason(client, http):
     http.add(responses.DELETE, ROOT + '/x', status=500, body='')
     with pytest.raises(CircleCIError, match='^CircleCI answered 500 Internal Server Error for DELETE /x') as info:
