@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import html
 import json
 import re
 
@@ -160,6 +159,9 @@ def secrets_of(body):
 def _encodings(secret):
     """Every form in which a server may echo a secret back: as sent, JSON-escaped, URL-encoded,
     HTML-escaped, and as UTF-8 read as ISO-8859-1."""
+    # Imported here, only when a message is scrubbed: html pulls in html.entities, a table of
+    # more than 2,000 entries, that every module would load at start-up otherwise.
+    import html  # pylint: disable=import-outside-toplevel
     forms = set([secret])
     for ascii_only in (True, False):
         forms.add(json.dumps(secret, ensure_ascii=ascii_only)[1:-1])

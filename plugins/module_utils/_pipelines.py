@@ -19,8 +19,6 @@ import datetime
 import re
 import time
 
-from concurrent.futures import ThreadPoolExecutor
-
 from urllib.parse import urlsplit
 
 from ansible_collections.ciops.circleci.plugins.module_utils._builds import iso_time, next_poll_interval, utc_now
@@ -369,6 +367,9 @@ def map_concurrently(client, func, items, workers):
     items = list(items)
     if workers <= 1 or len(items) <= 1:
         return [func(item) for item in items]
+    # Imported here, only for more than one item at a time: not on the start-up path of every module.
+    from concurrent.futures import ThreadPoolExecutor  # pylint: disable=import-outside-toplevel
+
     size = min(workers, len(items))
     client.allow_parallel(size)
     executor = ThreadPoolExecutor(max_workers=size)

@@ -28,15 +28,24 @@ import warnings
 
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 
-try:
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-    HAS_CRYPTOGRAPHY = True
-    CRYPTOGRAPHY_IMPORT_ERROR = None
-except ImportError:  # pragma: no cover - exercised through missing_required_lib
-    HAS_CRYPTOGRAPHY = False
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+# cryptography is imported on first use (cryptography_import_error), not with this module: only a key
+# given as text or file needs it, and it would cost every start of circleci_ssh_key about 15 ms.
+UnsupportedAlgorithm = serialization = ec = ed25519 = rsa = None
+_CRYPTOGRAPHY = {}
+
+
+def cryptography_import_error():
+    """None once cryptography is imported (on the first call), else the traceback of its failed import."""
+    global UnsupportedAlgorithm, serialization, ec, ed25519, rsa  # pylint: disable=global-statement
+    if 'error' not in _CRYPTOGRAPHY:
+        try:
+            from cryptography.exceptions import UnsupportedAlgorithm  # pylint: disable=import-outside-toplevel
+            from cryptography.hazmat.primitives import serialization  # pylint: disable=import-outside-toplevel
+            from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa  # pylint: disable=import-outside-toplevel
+            _CRYPTOGRAPHY['error'] = None
+        except ImportError:  # pragma: no cover - exercised through missing_required_lib
+            _CRYPTOGRAPHY['error'] = traceback.format_exc()
+    return _CRYPTOGRAPHY['error']
 
 
 SUPPORTED_TYPES = 'RSA, ECDSA (NIST P-256, P-384 or P-521) or Ed25519'
@@ -144,7 +153,7 @@ def load_private_key(text, source='private_key'):
     Raises CircleCIError naming ``source`` (never the key) when the text is
     not such a key.
     """
-    if not HAS_CRYPTOGRAPHY:
+    if cryptography_import_error() is not None:
         raise CircleCIError('The Python library cryptography is required to read %s' % source)
     if isinstance(text, bytes):
         try:

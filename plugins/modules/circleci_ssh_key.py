@@ -193,8 +193,7 @@ from ansible_collections.ciops.circleci.plugins.module_utils._errors import Circ
 from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_fingerprint
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 from ansible_collections.ciops.circleci.plugins.module_utils._sshkey import (
-    CRYPTOGRAPHY_IMPORT_ERROR,
-    HAS_CRYPTOGRAPHY,
+    cryptography_import_error,
     load_private_key,
     normalize_fingerprint,
     read_private_key_file,
@@ -254,8 +253,10 @@ def local_key(module):
     p = module.params
     if p['private_key'] is None and p['private_key_path'] is None:
         return None
-    if not HAS_CRYPTOGRAPHY:
-        module.fail_json(msg=missing_required_lib('cryptography'), exception=CRYPTOGRAPHY_IMPORT_ERROR)
+    # cryptography is imported here, only when a key is given: not at every start of the module.
+    crypto_error = cryptography_import_error()
+    if crypto_error is not None:
+        module.fail_json(msg=missing_required_lib('cryptography'), exception=crypto_error)
     if p['private_key_path'] is not None:
         source = 'private_key_path %s' % p['private_key_path']
         text = read_private_key_file(p['private_key_path'])

@@ -262,7 +262,7 @@ def test_absent_check_mode_does_not_delete(api, run_module):
 
 
 def test_absent_by_fingerprint_needs_no_cryptography(api, run_module, monkeypatch):
-    monkeypatch.setattr(circleci_ssh_key, 'HAS_CRYPTOGRAPHY', False)
+    monkeypatch.setattr(circleci_ssh_key, 'cryptography_import_error', lambda: 'ImportError: no cryptography')
     api.add(responses.GET, SETTINGS, json=settings())
     result = run_module(circleci_ssh_key, dict(username='acme', project='app', hostname=HOST, state='absent',
                                                fingerprint=OTHER_FP))
@@ -270,7 +270,7 @@ def test_absent_by_fingerprint_needs_no_cryptography(api, run_module, monkeypatc
 
 
 def test_a_key_without_cryptography_fails_with_missing_required_lib(api, run_module, monkeypatch, key):
-    monkeypatch.setattr(circleci_ssh_key, 'HAS_CRYPTOGRAPHY', False)
+    monkeypatch.setattr(circleci_ssh_key, 'cryptography_import_error', lambda: 'ImportError: no cryptography')
     result = run_module(circleci_ssh_key, dict(username='acme', project='app', hostname=HOST,
                                                private_key=key['text']))
     assert result['failed'] is True
