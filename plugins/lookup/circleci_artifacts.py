@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: circleci_artifacts
 short_description: Read the artifacts of CircleCI builds at template time
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the artifacts of CircleCI builds or of the jobs of a pipeline (C(path), C(node_index), C(url), ...),
     read on the controller when the template is rendered.
@@ -120,8 +120,8 @@ notes:
   - CircleCI does not tell which build O(latest=true) picked; the returned C(build_num) is then null.
     Use the P(ciops.circleci.circleci_builds#lookup) lookup with O(filter) and O(ciops.circleci.circleci_builds#lookup:limit=1)
     and then O(build_num) when the number matters.
-  - Returns a list. With C(lookup()) Ansible unwraps a one-element list and joins several URL strings
-    with commas; use C(query()) (or O(ignore:wantlist=true)) to always get a list.
+  - Returns a list. The C(lookup) function unwraps a one-element list and joins several URL strings
+    with commas; use the C(query) function (or O(ignore:wantlist=true)) to always get a list.
   - Every failure (bad token, unknown project or build, network error, invalid option) raises an
     error naming the request and the fix.
 seealso:

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: circleci_builds
 short_description: Read CircleCI builds at template time
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns builds of CircleCI projects as a list of build dictionaries, read on the controller
     when the template is rendered.
@@ -80,8 +80,8 @@ notes:
   - Runs on the controller, like every lookup; the token is read from O(api_token), the variable
     C(circleci_api_token) or the E(CIRCLECI_TOKEN) environment variable, so it never has to be
     written in a playbook.
-  - Returns a list. With C(lookup()) Ansible unwraps a one-element list into its only build;
-    use C(query()) (or O(ignore:wantlist=true)) to always get a list.
+  - Returns a list. The C(lookup) function unwraps a one-element list into its only build;
+    use the C(query) function (or O(ignore:wantlist=true)) to always get a list.
   - CircleCI does not say how many builds a project has; the lookup reads pages until one is short.
   - Every failure (bad token, unknown project or build, network error, invalid option) raises an
     error naming the request and the fix; nothing is silently returned empty except a list

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: circleci_pipelines
 short_description: Read a project's newest CircleCI pipelines and their workflows at template time (API v2)
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Returns the newest pipelines of CircleCI projects, newest first, each with its workflows and their statuses and
     a one-word RV(_list[].status) for the whole pipeline, read on the controller when the template is rendered.
@@ -20,8 +20,8 @@ description:
     The workflows of several pipelines are read concurrently, at most O(workers) at a time, over one HTTP
     connection pool.
   - O(status) keeps the pipelines in that state, for example V(success) for "every workflow succeeded"; so
-    C(query('ciops.circleci.circleci_pipelines', 'gh/acme/app', branch='main', status='success', limit=1)) is the newest
-    green pipeline of main. Pipelines are then examined, newest first, until O(limit) match or O(scan_limit) have been
+    the first item of C(query) with the term V(gh/acme/app), O(branch=main), O(status=success) and O(limit=1) is the
+    newest green pipeline of main. Pipelines are then examined, newest first, until O(limit) match or O(scan_limit) have been
     examined.
 author:
   - ciops maintainers (@ciops)
@@ -66,7 +66,7 @@ notes:
     E(CIRCLECI_TOKEN) environment variable, so it never has to be written in a playbook.
   - After a rerun CircleCI lists the old and the new run of a workflow under one name; the newest run is shown.
   - Unknown keyword options are an error, so a misspelt O(status) cannot widen the result silently.
-  - Returns a list; use C(query()) (or O(ignore:wantlist=true)) to always get one.
+  - Returns a list; use the C(query) function (or O(ignore:wantlist=true)) to always get one.
 seealso:
   - module: ciops.circleci.circleci_pipeline
   - module: ciops.circleci.circleci_pipeline_info

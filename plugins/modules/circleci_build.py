@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_build
 short_description: Trigger, retry or cancel a CircleCI build, and wait for its outcome
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Triggers a build of a branch, revision or tag of a CircleCI project (API v1.1), retries or cancels a build,
     and optionally waits for the build to finish, failing the task unless it succeeded. This is the task a

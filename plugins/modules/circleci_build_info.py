@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_build_info
 short_description: Read one CircleCI build, its artifacts and its test results
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the full detail of one build of a CircleCI project (C(GET /project/.../{build_num})),
     the artifacts it produced (C(GET .../{build_num}/artifacts)) and its test metadata

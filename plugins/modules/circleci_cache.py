@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_cache
 short_description: Clear the build cache of a CircleCI project
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Clears the dependency caches of a CircleCI project with C(DELETE /project/.../build-cache).
   - CircleCI does not tell whether a cache existed, so a run that clears the cache always

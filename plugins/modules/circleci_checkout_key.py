@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_checkout_key
 short_description: Manage the checkout keys of a CircleCI project
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes sure a CircleCI project has a checkout key of a given type, or removes checkout keys.
   - A checkout key is the SSH key CircleCI uses to clone the repository. CircleCI generates the key pair;

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_context
 short_description: Manage a CircleCI context and its restrictions
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Creates or deletes a CircleCI context, a set of environment variables shared by the projects of an
     organization, and keeps its restrictions (who may use it) to an exact set.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_context_envvar
 short_description: Manage the environment variables of a CircleCI context
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Creates, rewrites and removes the environment variables of a CircleCI context, one at a time
     (O(name), O(value), O(state)) or as a set (O(variables), O(purge)).
@@ -105,14 +105,14 @@ options:
     description:
       - What to do with a listed present variable that already exists. Variables that do not exist are
         created whatever this option says.
-      - V(never) leaves it untouched, whatever its value, and names it in RV(unverified), because its value could
-        not be compared. A second run changes nothing.
-      - V(always) rewrites it with a C(PUT), so the task always reports a change.
-      - "To rotate a secret: run the task once with O(update_values=always) (for example with
-        C(update_values: \"{{ rotate | default(false) | ternary('always', 'never') }}\")), or name only the
-        rotated variable in a task of its own with O(update_values=always)."
+      - "To rotate a secret: run the task once with O(update_values=always), for example with the value
+        V({{ rotate | default(false\\) | ternary('always', 'never'\\) }}) and C(-e rotate=true) on the command
+        line, or name only the rotated variable in a task of its own with O(update_values=always)."
     type: str
-    choices: [never, always]
+    choices:
+      never: Leave it untouched, whatever its value, and name it in RV(unverified), because its value could
+        not be compared. A second run changes nothing.
+      always: Rewrite it with a C(PUT), so the task always reports a change.
     default: never
 extends_documentation_fragment:
   - ciops.circleci.connection
@@ -130,7 +130,7 @@ attributes:
     support: full
     details:
       - The diff shows the context's variable names before and after. A value is never shown; a variable
-        that is rewritten shows as C((hidden, rewritten)).
+        that is rewritten shows as V((hidden, rewritten\)).
 notes:
   - The O(vcs_type) connection option does not apply to contexts.
   - "Request counts: with O(context), one C(GET /api/v2/context) per page up to the page that has it; then one

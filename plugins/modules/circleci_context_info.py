@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_context_info
 short_description: Read the CircleCI contexts of an organization, with their variable names and restrictions
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Lists the contexts of an owner (O(owner_slug) or O(owner_id)), each with the names and dates of its
     environment variables and its restrictions. Values are never shown; CircleCI does not return them.

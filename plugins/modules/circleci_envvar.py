@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_envvar
 short_description: Manage the environment variables of a CircleCI project
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates and removes the project environment variables of a CircleCI project,
     one at a time (O(name), O(value), O(state)) or as a set (O(variables), O(purge)).
@@ -80,15 +80,15 @@ options:
   update_values:
     description:
       - When a present variable that already exists is rewritten.
-      - V(on_mask_change) rewrites it only when the masked value CircleCI shows (C(xxxx) plus the
+      - Variables that do not exist are created whatever this option says.
+    type: str
+    choices:
+      on_mask_change: Rewrite it only when the masked value CircleCI shows (C(xxxx) plus the
         last four characters) differs from the mask of the desired value. A new value that ends
         with the same four characters as the old one cannot be seen through the API and is NOT
         written. Use V(always) once to force such a change.
-      - V(always) rewrites every listed present variable, so the task always reports a change.
-      - V(never) only creates missing variables and never rewrites existing ones.
-      - Variables that do not exist are created whatever this option says.
-    type: str
-    choices: [on_mask_change, always, never]
+      always: Rewrite every listed present variable, so the task always reports a change.
+      never: Only create missing variables, never rewrite existing ones.
     default: on_mask_change
   api_version:
     description:

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_heroku_key
 short_description: Give CircleCI the Heroku API key of the token's user
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Stores a Heroku API key in the CircleCI account of the user who owns O(api_token),
     with one C(POST /user/heroku-key). CircleCI uses it to deploy to Heroku.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_pipeline
 short_description: Trigger, wait for, approve, rerun and cancel CircleCI pipelines (API v2)
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Triggers a pipeline of a CircleCI project through API v2, optionally waits until every one of its workflows
     has finished and fails the task unless all of them succeeded. This is the task a deployment playbook uses for
@@ -28,15 +28,14 @@ author:
 options:
   state:
     description:
-      - V(triggered) starts a new pipeline.
-      - V(approved) approves the pending approval job O(approval_job) of the pipeline O(pipeline_id) or
-        O(pipeline_number). An approval already given reports C(changed=false).
-      - V(rerun) reruns every failed workflow of the pipeline (from its failed jobs with O(from_failed=true)).
-        When nothing failed, C(changed=false) and no request is sent.
-      - V(canceled) cancels every unfinished workflow of the pipeline. When all have finished, C(changed=false)
-        and no request is sent.
+      - What to do. Every state but V(triggered) acts on the pipeline O(pipeline_id) or O(pipeline_number).
     type: str
-    choices: [triggered, approved, rerun, canceled]
+    choices:
+      triggered: Start a new pipeline.
+      approved: Approve the pending approval job O(approval_job). An approval already given reports C(changed=false).
+      rerun: Rerun every failed workflow (from its failed jobs with O(from_failed=true)). When nothing failed,
+        C(changed=false) and no request is sent.
+      canceled: Cancel every unfinished workflow. When all have finished, C(changed=false) and no request is sent.
     default: triggered
   branch:
     description:
@@ -72,15 +71,16 @@ options:
     type: dict
   trigger_endpoint:
     description:
-      - V(run) triggers with C(POST /api/v2/project/{provider}/{org}/{project}/pipeline/run), which every
+      - The API v2 endpoint that triggers the pipeline (with O(state=triggered)).
+    type: str
+    choices:
+      auto: Use V(run), and fall back to V(classic) only when CircleCI has no C(pipeline/run) endpoint
+        (an HTML 404 or a 405), never on a 404 about the project.
+      run: Trigger with C(POST /api/v2/project/{provider}/{org}/{project}/pipeline/run), which every
         project type supports on circleci.com and CircleCI Server 4.8 and newer.
-      - V(classic) triggers with the older C(POST /api/v2/project/{slug}/pipeline), the only trigger of CircleCI
+      classic: Trigger with the older C(POST /api/v2/project/{slug}/pipeline), the only trigger of CircleCI
         Server 4.7; GitHub OAuth and Bitbucket Cloud projects only, and without O(checkout_branch),
         O(checkout_tag) or O(definition_id).
-      - V(auto) uses V(run), and falls back to V(classic) only when CircleCI has no C(pipeline/run) endpoint
-        (an HTML 404 or a 405), never on a 404 about the project.
-    type: str
-    choices: [auto, run, classic]
     default: auto
   allow_skipped:
     description:
@@ -467,16 +467,35 @@ waited_seconds:
   sample: 283.4
 history:
   description:
-    - After a wait, every change of the pipeline's state and of a workflow's status, in order, with its UTC time,
-      the seconds since the wait started, C(what) (V(pipeline) or V(workflow)), the workflow's C(name), C(id)
-      and the new C(status).
+    - After a wait, every change of the pipeline's state and of a workflow's status, oldest first.
   returned: after a wait
   type: list
   elements: dict
-  sample:
-    - {"time": "2026-11-27T10:00:00Z", "seconds": 0.0, "what": "pipeline", "name": null, "id": "5034460f-c7c4-4c43-9457-de07e2029e7b", "status": "created"}
-    - {"time": "2026-11-27T10:00:05Z", "seconds": 5.0, "what": "workflow", "name": "build", "id": "fda08377-fe7e-46b1-8992-3a7aaecac9c3", "status": "running"}
-    - {"time": "2026-11-27T10:04:45Z", "seconds": 285.0, "what": "workflow", "name": "build", "id": "fda08377-fe7e-46b1-8992-3a7aaecac9c3", "status": "success"}
+  contains:
+    time:
+      description: When the change was seen (ISO 8601, UTC).
+      type: str
+      sample: "2026-11-27T10:00:05Z"
+    seconds:
+      description: Seconds since the wait started.
+      type: float
+      sample: 5.0
+    what:
+      description: What changed, V(pipeline) or V(workflow).
+      type: str
+      sample: workflow
+    name:
+      description: The workflow's name; null for the pipeline.
+      type: str
+      sample: build
+    id:
+      description: The pipeline's or the workflow's id.
+      type: str
+      sample: fda08377-fe7e-46b1-8992-3a7aaecac9c3
+    status:
+      description: The pipeline's new state or the workflow's new status.
+      type: str
+      sample: running
 '''
 
 import time

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_pipeline_info
 short_description: Read a CircleCI pipeline with its workflows, jobs, test counts and failing tests (API v2)
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Reads one pipeline of a CircleCI project through API v2 (C(GET /pipeline/{id}), or by number, or the newest
     one of a branch), its workflows (every page), the jobs of each workflow and, for every finished job, its test

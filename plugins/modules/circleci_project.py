@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_project
 short_description: Follow or unfollow a CircleCI project
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Follows a project on CircleCI (sets it up for building) or stops following it.
     Following is what a new project needs before environment variables, keys or builds can be set.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_project_info
 short_description: Read the CircleCI user, followed projects, and one project's settings, env vars and checkout keys
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads what CircleCI knows about the signed-in user (C(GET /me)), the projects the user
     follows (C(GET /projects)) and, for one project, its settings with SSH keys

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: circleci_ssh_key
 short_description: Manage the SSH keys a CircleCI project uses to reach other hosts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Adds or removes an SSH private key that the builds of a CircleCI project use to reach a host
     (for example a deployment target), as shown under Project Settings > SSH Keys.
