@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright (c) ciops.circleci contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Convert the Markdown guides of docs/ into the RST extra docs of docs/docsite/rst/.
@@ -379,7 +378,7 @@ class Converter:
         title = escape_ref_title(text)
         if re.match(r'^(https?|mailto):', href):
             return Piece('`%s <%s>`__' % (title, href), True)
-        path, _, anchor = href.partition('#')
+        path, dummy, anchor = href.partition('#')
         if not path:
             return Piece(':ref:`%s <%s>`' % (title, self.guide_label(self.name, anchor)), True)
         target = os.path.normpath(os.path.join('docs', path))
