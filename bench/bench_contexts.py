@@ -38,7 +38,10 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simlib import FLOOR_PLAY, Simulator, bench_variables, measure, playbook_env, write_playbooks  # noqa: E402  pylint: disable=wrong-import-position
+from simlib import (  # noqa: E402  pylint: disable=wrong-import-position
+    FLOOR_PLAY, Simulator, bench_variables, emit_area, emit_row, measure, playbook_env, request_text, write_playbooks)
+
+AREA = 'Context variables'
 
 
 PREPARE_PLAY = """
@@ -137,6 +140,25 @@ def main():
             name, median[name], min(walls[name]), max(walls[name]), seen.get('GET', 0), seen.get('PUT', 0),
             sum(v for k, v in seen.items() if k != 'connections'), seen['connections'],
             median['uri'] / median[name]))
+
+    emit_area(__file__, AREA, (
+        'ours: one `circleci_context_envvar` task with `variables` (%(n)d items); baseline: a `uri` playbook, one '
+        '`GET /api/v2/context` to find the context\'s id, then a `PUT` loop over the %(n)d variables. The API shows '
+        'no value of a context variable, so a playbook cannot skip the ones already set: its second run is the '
+        'same loop. Each case is a whole `ansible-playbook` run against the simulator reset to its seed data plus an '
+        'empty context (created before the timed run, its requests not counted); cases interleaved. Floor: Ansible '
+        'start-up plus one task (`ansible.builtin.ping`).') % dict(n=args.count), args.runs)
+    emit_row(__file__, AREA, '%d context variables, first run' % args.count,
+             ('`circleci_context_envvar`', walls['module']), ('`uri` loop', walls['uri']),
+             request_text(counts['module']), request_text(counts['uri']),
+             bound='fails when uri / ours < %.0fx, or other requests' % args.min_speedup)
+    emit_row(__file__, AREA, 'the second run (nothing to change)',
+             ('`circleci_context_envvar`', walls['module-rerun']), ('`uri` loop (the same %d PUT)' % args.count, walls['uri']),
+             request_text(counts['module-rerun']), request_text(counts['uri']),
+             bound='fails on other requests than the listing (pages of %d)' % page_size)
+    emit_row(__file__, AREA, 'floor: Ansible start-up plus one task',
+             ('`ansible.builtin.ping`', walls['floor']), ('`uri` loop', walls['uri']),
+             request_text(counts['floor']), request_text(counts['uri']))
 
     failures = []
     requests_of = dict((name, dict((k, v) for k, v in seen.items() if k != 'connections')) for name, seen in counts.items())

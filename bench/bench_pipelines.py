@@ -42,7 +42,9 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simlib import Simulator, ansible_playbook, playbook_env  # noqa: E402  pylint: disable=wrong-import-position
+from simlib import Simulator, ansible_playbook, emit_area, emit_row, playbook_env  # noqa: E402  pylint: disable=wrong-import-position
+
+AREA = 'Pipelines'
 
 SLUG = 'gh/acme/app'
 # 3 workflows; the last one (build -> test) finishes about 7 s after the trigger (1 s compile + 3 s + 3 s).
@@ -246,6 +248,8 @@ def main():
         print('%-24s %10.3f %10.3f %10.3f %10d %10d' % (name, median[name], min(walls[name]), max(walls[name]),
                                                         len(logs[name]), len(results[name])))
 
+    report(args, waits, walls, logs)
+
     # One request per poll (more only for the polls that find no workflow yet), plus trigger, pipeline and jobs.
     polls = waits[-1][4]['waited_seconds'] / float(args.poll_interval)
     if kinds['trigger'] != 1 or kinds['jobs'] != 3 or kinds['other'] or kinds['workflow list'] > polls + 1:
@@ -270,6 +274,34 @@ def main():
           'the artifacts of 12 jobs in %d requests, %.1fx faster with %d workers than one by one'
           % (statistics.median(lags), ARTIFACT_REQUESTS, speedup, args.workers))
     return 0
+
+
+def report(args, waits, walls, logs):
+    """The rows of docs/performance.md (when make bench asks for them)."""
+    totals = [sum(w[2].values()) for w in waits]
+    count = '%d' % totals[0] if min(totals) == max(totals) else '%d-%d' % (min(totals), max(totals))
+    requests = '%s (last run: %s)' % (count, ', '.join('%s %d' % kv for kv in waits[-1][2].items() if kv[1]))
+    emit_area(__file__, AREA, (
+        'The wait: one `circleci_pipeline` task (trigger and `wait: true`, `poll_interval: %d`) run by '
+        '`ansible-playbook` on a pipeline of 3 workflows whose last one finishes about 7 s after the trigger; its '
+        'requests from the simulator\'s log, and how long after the last workflow finished the wait returned (the '
+        'pipeline\'s created_at plus waited_seconds, minus the latest stopped_at of its workflows, as the simulator '
+        'saw them). No baseline: a `uri` + `until` loop polls each workflow the same way. The artifacts: the '
+        '`circleci_artifacts` lookup with `pipeline_id` on 3 workflows x 4 jobs (1 artifact each), in-process, every '
+        'API v2 `GET` delayed %.2f s by the simulator; baseline: the same lookup with `workers: 1`.')
+        % (args.poll_interval, args.delay), args.runs)
+    emit_row(__file__, AREA, 'wait on 3 workflows: the whole `ansible-playbook` run',
+             ('`circleci_pipeline`', [w[3] for w in waits]), None, requests, bound='fails on more than one workflow-list read per poll')
+    emit_row(__file__, AREA, 'wait on 3 workflows: seconds waited (`waited_seconds`)',
+             ('`circleci_pipeline`', [w[0] for w in waits]))
+    emit_row(__file__, AREA, 'wait on 3 workflows: last workflow finished -> wait returned',
+             ('`circleci_pipeline`', [w[1] for w in waits]),
+             bound='fails above one poll interval (%d s)' % args.poll_interval)
+    emit_row(__file__, AREA, 'artifacts of 3 workflows x 4 jobs (`circleci_artifacts`, `pipeline_id`)',
+             ('`workers: %d`' % args.workers, walls['artifacts-concurrent']), ('`workers: 1`', walls['artifacts-sequential']),
+             '%d GET' % len(logs['artifacts-concurrent']), '%d GET' % len(logs['artifacts-sequential']),
+             bound='fails when one-by-one / ours < %.1fx, or other than %d requests'
+             % (args.min_speedup, ARTIFACT_REQUESTS))
 
 
 if __name__ == '__main__':

@@ -161,3 +161,51 @@ def measure(sim, cmd, env, cases, runs):
             if dict(first, connections=0) != dict(seen, connections=0):
                 raise SystemExit('%s sent different requests from run to run: %s vs %s' % (name, first, seen))
     return walls, counts
+
+
+# ---------------------------------------------------------------------------
+# Machine-readable results: one JSON line per record into $BENCH_RESULTS, which hack/run-bench.sh
+# sets and bench/report.py turns into docs/performance.md. Without it (a standalone run) nothing
+# is written: the benchmark's own printout is the report.
+# ---------------------------------------------------------------------------
+
+RESULTS_ENV = 'BENCH_RESULTS'
+
+
+def bench_command(script):
+    """The command that runs one benchmark again, as the page shows it."""
+    return 'hack/with-simulator.sh .venv/bin/python bench/%s' % os.path.basename(script)
+
+
+def emit(record):
+    """Append one record (a dict) to the results file named by $BENCH_RESULTS, if any."""
+    path = os.environ.get(RESULTS_ENV)
+    if not path:
+        return
+    with open(path, 'a') as handle:
+        handle.write(json.dumps(record, sort_keys=True) + '\n')
+
+
+def emit_area(script, area, text, runs):
+    """The heading of one table: what is measured, how, and what each baseline is."""
+    emit(dict(kind='area', bench=os.path.basename(script), area=area, text=text, runs=runs,
+              command=bench_command(script)))
+
+
+def emit_row(script, area, row, ours, baseline=None, ours_requests=None, baseline_requests=None, unit='s',
+             bound=None, note=None):
+    """One row: ``ours`` and ``baseline`` are (label, [figure of each run]); the requests are text as the
+    page shows them (e.g. from request_text); ``bound`` says when the benchmark fails."""
+    emit(dict(kind='row', bench=os.path.basename(script), area=area, row=row, unit=unit,
+              ours=dict(label=ours[0], values=list(ours[1]), requests=ours_requests),
+              baseline=None if baseline is None else dict(label=baseline[0], values=list(baseline[1]),
+                                                          requests=baseline_requests),
+              bound=bound, note=note, command=bench_command(script)))
+
+
+def request_text(counts):
+    """'1 GET + 50 POST' from run_case's counts (the connection count left out); 'none' for no request."""
+    order = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
+    methods = sorted((k for k in counts if k != 'connections'), key=lambda m: (order.index(m) if m in order else 9, m))
+    text = ' + '.join('%d %s' % (counts[m], m) for m in methods if counts[m])
+    return text or 'none'
