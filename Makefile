@@ -28,7 +28,8 @@
 #                     SURVIVORS_OF=build/mutants/report.json runs that report's survivors again
 #   make demo         ansible-playbook examples/demo.yml against the simulator
 #   make simulator    the simulator in the foreground on port SIM_PORT (8765), for trying things by hand
-#   make bench        every bench/bench_*.py against a fresh simulator
+#   make bench        every bench/bench_*.py against a fresh simulator; writes docs/performance.md
+#                     (BENCH=envvar,task runs some only and writes build/bench/performance.md)
 #   make clean        remove build/ and tests/output/ (keeps the venvs)
 #   make distclean    clean + remove the venvs
 #
