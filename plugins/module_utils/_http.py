@@ -55,7 +55,7 @@ from ansible_collections.ciops.circleci.plugins.module_utils._project import nor
 
 
 COLLECTION_NAME = 'ciops.circleci'
-COLLECTION_VERSION = '0.1.0'
+COLLECTION_VERSION = '1.0.0'
 USER_AGENT = '%s/%s (Ansible collection)' % (COLLECTION_NAME, COLLECTION_VERSION)
 DEFAULT_API_URL = 'https://circleci.com'
 
@@ -226,7 +226,7 @@ class CircleCIClient(object):
 
     @property
     def base_url(self):
-        """The v1 / v1.1 API root (as in messages of 0.1.0)."""
+        """The v1 / v1.1 API root (as messages name it)."""
         return self.root + '/api/' + self.v1_form
 
     def prefix(self, api):

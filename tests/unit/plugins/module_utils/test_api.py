@@ -59,7 +59,7 @@ def test_every_request_carries_token_header_accept_and_user_agent(client, http):
     request = http.calls[0].request
     assert request.headers['Circle-Token'] == TOKEN
     assert request.headers['Accept'] == 'application/json'
-    assert request.headers['User-Agent'].startswith('ciops.circleci/0.1.0')
+    assert request.headers['User-Agent'].startswith('ciops.circleci/%s ' % api_mod.COLLECTION_VERSION)
     assert 'Content-Type' not in request.headers
     assert TOKEN not in request.url
     assert 'circle-token' not in request.url.lower()
