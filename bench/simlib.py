@@ -13,56 +13,32 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The simulator launcher and control client (tests/simulator/simprocess.py).
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
+from simprocess import SimulatorClient, SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 
-def http(method, url, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        req.add_header('Content-Type', 'application/json')
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        text = resp.read().decode()
-    return json.loads(text) if text.strip() else None
-
-
-class Simulator(object):
-    """The simulator of `make bench`, or one of our own when run standalone."""
+class Simulator(SimulatorClient):
+    """The simulator of `make bench` (hack/with-simulator.sh's environment), or one of our own when
+    a benchmark runs standalone."""
 
     def __init__(self):
-        self.proc = None
+        self.own = None
         # The v1.1 root: the benchmarks' uri baselines address it directly (api_url accepts it too).
         self.url = os.environ.get('CIRCLECI_SIM_V1_URL') or os.environ.get('CIRCLECI_API_URL')
-        self.token = os.environ.get('CIRCLECI_TOKEN', 'sim-token')
-        self.root = os.environ.get('CIRCLECI_SIM_ROOT')
-        if not self.url:
-            self.token = 'sim-token'
-            self.proc = subprocess.Popen(
-                [sys.executable, os.path.join(ROOT, 'tests', 'simulator', 'server.py'), '--port', '0',
-                 '--token', self.token],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True)
-            self.url = self.proc.stdout.readline().strip()
-            if not self.url:
-                raise SystemExit('the simulator did not start')
-        if not self.root:
-            self.root = self.url.split('/api/')[0]
-
-    def control(self, method, path, body=None):
-        """A call to the simulator's control API, e.g. control('POST', '/reset')."""
-        return http(method, self.root + '/_sim' + path, body)
-
-    def reset(self):
-        self.control('POST', '/reset')
-
-    def requests(self):
-        return self.control('GET', '/requests')
+        if self.url:
+            root = os.environ.get('CIRCLECI_SIM_ROOT') or self.url.split('/api/')[0]
+            token = os.environ.get('CIRCLECI_TOKEN', 'sim-token')
+        else:
+            self.own = SimulatorProcess(date=None)
+            self.url, root, token = self.own.v1_url, self.own.root, self.own.token
+        super(Simulator, self).__init__(root, token)
 
     def stop(self):
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(10)
+        if self.own is not None:
+            self.own.stop()
 
 
 def collections_path(workdir):
@@ -89,7 +65,7 @@ def run_case(sim, cmd, env, playbook, prepare=()):
     for book in prepare:
         # Bring the simulator to the state the case starts from, then forget those requests.
         subprocess.run(cmd + [book], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    http('DELETE', sim.root + '/_sim/requests')
+    sim.clear_requests()
     start = time.perf_counter()
     proc = subprocess.run(cmd + [playbook], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True, check=False)

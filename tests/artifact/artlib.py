@@ -16,12 +16,13 @@ import subprocess
 import sys
 import tarfile
 
-import requests
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTION = os.path.dirname(os.path.dirname(HERE))
+# The simulator launcher (tests/simulator/simprocess.py).
+sys.path.insert(0, os.path.join(COLLECTION, 'tests', 'simulator'))
+from simprocess import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+
 BIN = os.path.dirname(sys.executable)
-SIM_SERVER = os.path.join(COLLECTION, 'tests', 'simulator', 'server.py')
 TOKEN = 'sim-token'
 # Before the v1.1 sunset (2027-02-01), as make demo runs it.
 SIM_DATE = '2026-12-01'
@@ -159,44 +160,13 @@ def recap(stdout):
                 for m in RECAP.finditer(tail))
 
 
-class Simulator(object):
-    """tests/simulator/server.py of the build copy, on a free port; its first stdout line is its v1.1 URL."""
+class Simulator(SimulatorProcess):
+    """tests/simulator/server.py of the build copy on a free port, with short builds and compiles:
+    the demo and the deployment wait for their pipelines."""
 
     def __init__(self):
-        # Short builds and compiles: the demo and the deployment wait for their pipelines.
-        self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, SIM_SERVER, '--port', '0', '--token', TOKEN, '--date', SIM_DATE,
-             '--build-seconds', '0.3', '--compile-seconds', '0.2'],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith('http://'):
-            self.proc.kill()
-            raise RuntimeError('the simulator did not start: %r %s' % (line, self.proc.stderr.read()))
-        self.root = line.split('/api/', 1)[0]
-        self.session = requests.Session()
-
-    def control(self, method, path, body=None):
-        response = self.session.request(method, self.root + '/_sim' + path, json=body, timeout=30)
-        response.raise_for_status()
-        return response.json() if response.content else None
-
-    def reset(self):
-        self.control('POST', '/reset')
-
-    def requests(self):
-        return self.control('GET', '/requests')
-
-    def stop(self):
-        self.session.close()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            stream.close()
+        super(Simulator, self).__init__('--build-seconds', '0.3', '--compile-seconds', '0.2',
+                                        token=TOKEN, date=SIM_DATE)
 
 
 def junk_for(pattern):

@@ -40,11 +40,13 @@ import subprocess
 import sys
 import textwrap
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTION = os.path.dirname(os.path.dirname(HERE))
-SIM_SERVER = os.path.join(COLLECTION, 'tests', 'simulator', 'server.py')
+# The simulator launcher and control client (tests/simulator/simprocess.py), for the conftest and the callback.
+sys.path.insert(0, os.path.join(COLLECTION, 'tests', 'simulator'))
+from simprocess import SimulatorClient, SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+
 TOKEN = 'sim-token'
 # Before the v1.1 sunset (2027-02-01), whatever today's date: the date hack/with-simulator.sh uses.
 SIM_DATE = '2026-12-01'
@@ -56,35 +58,8 @@ RECAP = re.compile(r'^(?P<host>\S+)\s+:\s+ok=\d+\s+changed=\d+\s+unreachable=(?P
                    r'failed=(?P<failed>\d+)', re.MULTILINE)
 
 
-def _http(method, url, body=None, timeout=30, headers=None):
-    data = json.dumps(body).encode('utf-8') if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    for name, value in (headers or {}).items():
-        req.add_header(name, value)
-    if data is not None:
-        req.add_header('Content-Type', 'application/json')
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # nosec - loopback only
-        text = resp.read().decode('utf-8')
-    return json.loads(text) if text.strip() else None
-
-
-class SimClient(object):
+class SimClient(SimulatorClient):
     """The control API of a running simulator, and the scene every block starts from."""
-
-    def __init__(self, root, token=TOKEN):
-        self.root = root
-        self.token = token
-
-    def control(self, method, path, body=None):
-        return _http(method, self.root + '/_sim' + path, body)
-
-    def requests(self):
-        return self.control('GET', '/requests')
-
-    def api(self, method, path, body=None):
-        """A call to API v2 with the token (setting the scene; its entries are cleared from the log)."""
-        return _http(method, self.root + '/api/v2' + path, body,
-                     headers={'Circle-Token': self.token, 'Accept': 'application/json'})
 
     def set_scene(self, timeout=30):
         """The seed data, plus what the docs read and the seed lacks: a finished green pipeline of
@@ -110,31 +85,12 @@ class SimClient(object):
         self.control('DELETE', '/requests')
 
 
-class Simulator(SimClient):
-    """tests/simulator/server.py --port 0 as a subprocess; its first stdout line is its v1.1 URL."""
+class Simulator(SimulatorProcess, SimClient):
+    """tests/simulator/server.py --port 0 as a subprocess, with the scene of SimClient."""
 
     def __init__(self):
         # Short builds and compiles: only the scene's pipeline runs (check mode starts nothing).
-        self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, SIM_SERVER, '--port', '0', '--token', TOKEN, '--date', SIM_DATE,
-             '--build-seconds', '0.05', '--compile-seconds', '0'],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith('http://'):
-            self.proc.kill()
-            raise RuntimeError('the simulator did not start: %r %s' % (line, self.proc.stderr.read()))
-        super(Simulator, self).__init__(line.split('/api/', 1)[0])
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            stream.close()
+        super(Simulator, self).__init__('--build-seconds', '0.05', '--compile-seconds', '0', token=TOKEN, date=SIM_DATE)
 
 
 def _throwaway_ed25519_key():

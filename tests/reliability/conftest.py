@@ -17,6 +17,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 # The in-process module harness the unit tests use (tests/unit/plugins/modules/harness.py).
 sys.path.insert(0, os.path.join(HERE, '..', 'unit', 'plugins', 'modules'))
+# The simulator launcher (tests/simulator/simprocess.py).
+sys.path.insert(0, os.path.join(HERE, '..', 'simulator'))
+
+# hypothesis keeps a cache (.hypothesis/) in the working folder, the collection copy, whence a later
+# `ansible-galaxy collection build` in the same copy would pack it: keep it under tests/output.
+os.environ.setdefault('HYPOTHESIS_STORAGE_DIRECTORY', os.path.join(HERE, '..', 'output', '.hypothesis'))
 
 import rellib  # noqa: E402  pylint: disable=wrong-import-position
 from harness import patch_ansible_module  # noqa: E402  pylint: disable=wrong-import-position

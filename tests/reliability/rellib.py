@@ -14,20 +14,18 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import importlib
-import json
 import os
 import subprocess
 import sys
 import time
-import urllib.request
 
 from harness import ModuleExit  # on sys.path through conftest.py: tests/unit/plugins/modules/harness.py
+from simprocess import SimulatorProcess  # on sys.path through conftest.py: tests/simulator/simprocess.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTION = os.path.dirname(os.path.dirname(HERE))
 # <root>/ansible_collections/ciops/circleci -> <root>
 COLLECTIONS_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION)))
-SIM_SERVER = os.path.join(COLLECTION, 'tests', 'simulator', 'server.py')
 TOKEN = 'sim-token'
 # Before the 2027-02-01 sunset of the v1.1 triggers, whatever today's date is.
 SIM_DATE = '2026-06-01'
@@ -38,73 +36,16 @@ def in_collection_copy():
     return COLLECTION.replace(os.sep, '/').endswith('ansible_collections/ciops/circleci')
 
 
-def _http(method, url, body=None, timeout=30):
-    data = json.dumps(body).encode('utf-8') if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        req.add_header('Content-Type', 'application/json')
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # nosec - loopback only
-        text = resp.read().decode('utf-8')
-    return json.loads(text) if text.strip() else None
-
-
-class Simulator(object):
-    """tests/simulator/server.py as a subprocess on a free loopback port."""
+class Simulator(SimulatorProcess):
+    """tests/simulator/server.py as a subprocess on a free loopback port, with short builds."""
 
     def __init__(self, *extra, **options):
-        self.token = options.get('token', TOKEN)
-        args = [sys.executable, SIM_SERVER, '--port', '0', '--token', self.token, '--date', SIM_DATE,
-                '--build-seconds', '0.3', '--compile-seconds', '0.1'] + list(extra)
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,  # pylint: disable=consider-using-with
-                                     universal_newlines=True)
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith('http://127.0.0.1:'):
-            self.proc.kill()
-            raise RuntimeError('the simulator did not start: %r %s' % (line, self.proc.stderr.read()))
-        self.v1_url = line
-        self.root = line.split('/api/', 1)[0]
-
-    def control(self, method, path, body=None):
-        return _http(method, self.root + '/_sim' + path, body)
-
-    def reset(self):
-        self.control('POST', '/reset')
-
-    def fault(self, **fault):
-        return self.control('POST', '/faults', fault)
-
-    def requests(self):
-        return self.control('GET', '/requests')
-
-    def clear_requests(self):
-        self.control('DELETE', '/requests')
-
-    def state(self):
-        return self.control('GET', '/state')
+        super(Simulator, self).__init__('--build-seconds', '0.3', '--compile-seconds', '0.1', *extra,
+                                        token=options.get('token', TOKEN), date=SIM_DATE)
 
     def api(self, method, path, body=None, api='v1.1'):
-        """A call to the API with the token, for setting a scene (not recorded as the plugin's)."""
-        url = self.root + '/api/' + api + path
-        data = json.dumps(body).encode('utf-8') if body is not None else None
-        req = urllib.request.Request(url, data=data, method=method)
-        req.add_header('Circle-Token', self.token)
-        req.add_header('Accept', 'application/json')
-        if data is not None:
-            req.add_header('Content-Type', 'application/json')
-        with urllib.request.urlopen(req, timeout=30) as resp:  # nosec - loopback only
-            text = resp.read().decode('utf-8')
-        return json.loads(text) if text.strip() else None
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            stream.close()
+        """A call to the API (v1.1 unless said) with the token, for setting a scene."""
+        return super(Simulator, self).api(method, path, body, api=api)
 
 
 # ---------------------------------------------------------------- in-process runs

@@ -103,7 +103,7 @@ def test_relative_link_resolves(path: Path, number: int, target: str):
     if re.match(r'^[a-z][a-z0-9+.-]*:', target):
         return  # absolute URL or mailto:
     where = '%s:%d' % (path.relative_to(ROOT), number)
-    file_part, _, anchor = target.partition('#')
+    file_part, anchor = (target.split('#', 1) + [''])[:2]
     linked = (path.parent / file_part).resolve() if file_part else path
     assert linked.exists(), '%s links to %s, which does not exist' % (where, target)
     relative = linked.relative_to(ROOT)
