@@ -41,6 +41,7 @@ INTEGRATION_FAILED = re.compile(r'The (\d+) integration test\(s\) listed below \
 ANSIBLE_LINT = re.compile(r'(\d+) failure\(s\), (\d+) warning\(s\)(?: on| in) (\d+) files')
 MOLECULE_RECAP = re.compile(r'^(\S+)\s+: actions=(\d+)\s+successful=(\d+).*failed=(\d+)')
 PLAY_RECAP = re.compile(r'^PLAY RECAP')
+DOCSITE = re.compile(r'^docs: (\d+) HTML pages')
 
 
 def pytest_counts(lines: list[str]) -> list[str]:
@@ -102,6 +103,9 @@ def describe(layer: str, lines: list[str], stamps: list[float] | None = None, en
         parts.append('%d playbook runs' % sum(1 for line in lines if PLAY_RECAP.match(line)))
     if layer == 'docs' and not parts:
         parts.append('antsibull-docs lint-collection-docs')
+        pages = [m.group(1) for m in map(DOCSITE.match, lines) if m]
+        if pages:
+            parts.append('docsite: %s HTML pages' % pages[-1])
     return '; '.join(parts) or '-'
 
 

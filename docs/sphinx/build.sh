@@ -25,4 +25,5 @@ antsibull-docs \
 cp "${here}/index.rst" "${out}/rst/index.rst"
 
 sphinx-build -M html "${out}/rst" "${out}" -c "${here}" -W --keep-going -q
-echo "docs: ${out}/html/index.html"
+pages="$(find "${out}/html" -name '*.html' | wc -l)"
+echo "docs: ${pages} HTML pages, no Sphinx warning: ${out}/html/index.html"
