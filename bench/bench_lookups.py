@@ -33,41 +33,15 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simlib import Simulator, collections_path, emit_area, emit_row  # noqa: E402  pylint: disable=wrong-import-position
+from simlib import Simulator, collections_path, emit_area, emit_row, load_lookups, timed  # noqa: E402  pylint: disable=wrong-import-position
 
 AREA = 'Lookups'
 
 BUILDS = 1000
 ARTIFACT_BUILDS = 20
-
-
-def load_lookups(paths):
-    """The two lookups, loaded the way a template loads them (collection finder + lookup_loader)."""
-    from ansible.utils.collection_loader import AnsibleCollectionConfig
-    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
-
-    if AnsibleCollectionConfig.collection_finder is None:
-        _AnsibleCollectionFinder(paths=paths.split(os.pathsep))._install()  # pylint: disable=protected-access
-    from ansible.plugins.loader import lookup_loader
-
-    return (lookup_loader.get('ciops.circleci.circleci_builds'),
-            lookup_loader.get('ciops.circleci.circleci_artifacts'))
-
-
-def timed(sim, func, faults=()):
-    """(seconds, result, request log) of one lookup call; faults are queued just before it."""
-    sim.control('DELETE', '/faults')
-    for fault in faults:
-        sim.control('POST', '/faults', fault)
-    sim.control('DELETE', '/requests')
-    start = time.perf_counter()
-    result = func()
-    seconds = time.perf_counter() - start
-    return seconds, result, sim.control('GET', '/requests')
 
 
 def main():
@@ -83,7 +57,7 @@ def main():
     sim = Simulator()
     workdir = tempfile.mkdtemp(prefix='bench-lookups-')
     try:
-        builds_lookup, artifacts_lookup = load_lookups(collections_path(workdir))
+        builds_lookup, artifacts_lookup = load_lookups(collections_path(workdir), 'circleci_builds', 'circleci_artifacts')
         conn = dict(api_url=sim.url, api_token=sim.token, retries=0)
 
         sim.control('POST', '/reset')

@@ -34,15 +34,14 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simlib import Simulator, ansible_playbook, emit_area, emit_row, playbook_env  # noqa: E402  pylint: disable=wrong-import-position
+from simlib import (  # noqa: E402  pylint: disable=wrong-import-position
+    Simulator, emit_area, emit_row, load_lookups, playbook_env, timed, timed_playbook, write_playbooks)
 
 AREA = 'Pipelines'
 
@@ -88,33 +87,12 @@ def parse_time(text):
     return datetime.datetime.strptime(text.replace('Z', '+0000'), '%Y-%m-%dT%H:%M:%S.%f%z')
 
 
-def api_get(sim, path):
-    req = urllib.request.Request(sim.root + '/api/v2' + path, headers={'Circle-Token': sim.token,
-                                                                       'Accept': 'application/json'})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read().decode())
-
-
-def api_post(sim, path, body):
-    req = urllib.request.Request(sim.root + '/api/v2' + path, data=json.dumps(body).encode(), method='POST',
-                                 headers={'Circle-Token': sim.token, 'Accept': 'application/json',
-                                          'Content-Type': 'application/json'})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read().decode())
-
-
 def wait_case(sim, cmd, env, playbook, result_file):
     """(waited seconds, lag seconds, {kind of request: count}, wall seconds, result) of one trigger + wait."""
     sim.reset()
     sim.control('POST', '/config', {'compile_seconds': 1.0})
     sim.control('POST', '/pipelines/next', {'project': SLUG, 'workflows': WAIT_WORKFLOWS})
-    start = time.perf_counter()
-    proc = subprocess.run(cmd + [playbook], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, check=False)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.stdout.write(proc.stdout[-4000:])
-        raise SystemExit('the wait playbook failed with status %d' % proc.returncode)
+    wall = timed_playbook(cmd, env, playbook)
     with open(result_file) as handle:
         result = json.load(handle)
     log = sim.requests()
@@ -138,26 +116,15 @@ def wait_case(sim, cmd, env, playbook, result_file):
     return result['waited_seconds'], lag, kinds, wall, result
 
 
-def load_artifacts_lookup(paths):
-    from ansible.utils.collection_loader import AnsibleCollectionConfig
-    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
-
-    if AnsibleCollectionConfig.collection_finder is None:
-        _AnsibleCollectionFinder(paths=paths.split(os.pathsep))._install()  # pylint: disable=protected-access
-    from ansible.plugins.loader import lookup_loader
-
-    return lookup_loader.get('ciops.circleci.circleci_artifacts')
-
-
 def artifacts_pipeline(sim):
     """A finished pipeline of 3 workflows x 4 jobs; its id."""
     sim.reset()
     sim.control('POST', '/config', {'compile_seconds': 0.1})
     sim.control('POST', '/pipelines/next', {'project': SLUG, 'workflows': ARTIFACT_WORKFLOWS})
-    pipeline_id = api_post(sim, '/project/gh/acme/app/pipeline/run', {'config': {'branch': 'main'}})['id']
+    pipeline_id = sim.api('POST', '/project/gh/acme/app/pipeline/run', {'config': {'branch': 'main'}})['id']
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        items = api_get(sim, '/pipeline/%s/workflow' % pipeline_id)['items']
+        items = sim.api('GET', '/pipeline/%s/workflow' % pipeline_id)['items']
         if len(items) == 3 and all(w['status'] == 'success' for w in items):
             return pipeline_id
         time.sleep(0.2)
@@ -165,14 +132,10 @@ def artifacts_pipeline(sim):
 
 
 def artifacts_case(sim, lookup, conn, pipeline_id, workers, delay):
+    measured = timed(sim, lambda: lookup.run([], {}, pipeline_id=pipeline_id, workers=workers, **conn),
+                     faults=[dict(method='GET', path='^/api/v2/', count=1000, delay=delay)])
     sim.control('DELETE', '/faults')
-    sim.control('POST', '/faults', dict(method='GET', path='^/api/v2/', count=1000, delay=delay))
-    sim.control('DELETE', '/requests')
-    start = time.perf_counter()
-    result = lookup.run([], {}, pipeline_id=pipeline_id, workers=workers, **conn)
-    seconds = time.perf_counter() - start
-    sim.control('DELETE', '/faults')
-    return seconds, result, sim.requests()
+    return measured
 
 
 def main():
@@ -194,20 +157,13 @@ def main():
     results = {}
     try:
         env = playbook_env(workdir)
-        paths = env['ANSIBLE_COLLECTIONS_PATH']
-        playbook = os.path.join(workdir, 'wait.yml')
-        with open(playbook, 'w') as handle:
-            handle.write(WAIT_PLAY)
         result_file = os.path.join(workdir, 'result.json')
-        extra = os.path.join(workdir, 'vars.json')
-        with open(extra, 'w') as handle:
-            json.dump(dict(sim_url=sim.root, sim_token=sim.token, poll_interval=args.poll_interval,
-                           result_file=result_file, ansible_python_interpreter=sys.executable), handle)
-        cmd = [ansible_playbook(), '-i', 'localhost,', '-c', 'local', '-e', '@' + extra]
+        books, cmd = write_playbooks(workdir, (('wait', WAIT_PLAY),), 0, dict(
+            sim_url=sim.root, sim_token=sim.token, poll_interval=args.poll_interval, result_file=result_file))
         for dummy in range(args.runs):
-            waits.append(wait_case(sim, cmd, env, playbook, result_file))
+            waits.append(wait_case(sim, cmd, env, books['wait'], result_file))
 
-        lookup = load_artifacts_lookup(paths)
+        lookup, = load_lookups(env['ANSIBLE_COLLECTIONS_PATH'], 'circleci_artifacts')
         conn = dict(api_url=sim.root, api_token=sim.token, retries=0)
         pipeline_id = artifacts_pipeline(sim)
         for dummy in range(args.runs):

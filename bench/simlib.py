@@ -58,6 +58,43 @@ def ansible_playbook():
     return local if os.path.exists(local) else shutil.which('ansible-playbook')
 
 
+def timed_playbook(cmd, env, playbook):
+    """Wall seconds of one ansible-playbook run; its output's tail and SystemExit when it fails."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd + [playbook], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, check=False)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stdout.write(proc.stdout[-4000:])
+        raise SystemExit('%s failed with status %d' % (os.path.basename(playbook), proc.returncode))
+    return wall
+
+
+def timed(sim, func, faults=()):
+    """(seconds, result, request log) of one in-process call (a lookup); faults are queued just before it."""
+    sim.control('DELETE', '/faults')
+    for fault in faults:
+        sim.fault(**fault)
+    sim.clear_requests()
+    start = time.perf_counter()
+    result = func()
+    seconds = time.perf_counter() - start
+    return seconds, result, sim.requests()
+
+
+def load_lookups(paths, *names):
+    """The lookups ciops.circleci.<name>, loaded the way a template loads them (collection finder and
+    lookup_loader), from the collections path ``paths``."""
+    from ansible.utils.collection_loader import AnsibleCollectionConfig
+    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+
+    if AnsibleCollectionConfig.collection_finder is None:
+        _AnsibleCollectionFinder(paths=paths.split(os.pathsep))._install()  # pylint: disable=protected-access
+    from ansible.plugins.loader import lookup_loader
+
+    return [lookup_loader.get('ciops.circleci.' + name) for name in names]
+
+
 def run_case(sim, cmd, env, playbook, prepare=()):
     """(wall seconds, {method: count, 'connections': n}) of one ansible-playbook run on a freshly reset
     simulator; the playbooks in ``prepare`` run first and their requests are forgotten."""
@@ -66,13 +103,7 @@ def run_case(sim, cmd, env, playbook, prepare=()):
         # Bring the simulator to the state the case starts from, then forget those requests.
         subprocess.run(cmd + [book], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sim.clear_requests()
-    start = time.perf_counter()
-    proc = subprocess.run(cmd + [playbook], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, check=False)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.stdout.write(proc.stdout[-4000:])
-        raise SystemExit('%s failed with status %d' % (os.path.basename(playbook), proc.returncode))
+    wall = timed_playbook(cmd, env, playbook)
     counts = {}
     connections = set()
     for entry in sim.requests():

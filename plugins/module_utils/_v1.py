@@ -28,29 +28,32 @@ SHA256_PREFIX = 'SHA256:'
 MASK_PREFIX = 'xxxx'
 SUNSET_DATE = '2027-02-01'
 
-# The endpoints CircleCI removes on 2027-02-01 (410 Gone from then on): the three
+# The endpoints CircleCI removes on 2027-02-01 (410 Gone from the sunset date): the three
 # trigger forms, retry and ssh, each as a POST; paths relative to /api/v1.1 or /api/v1.
+# Retry and ssh never existed on CircleCI Server: there, they answer an HTML 404.
 _PROJECT_PREFIX = r'^/project(?:/(?:github|bitbucket))?/[^/]+/[^/]+'
-RETIRED_POST_RE = re.compile(_PROJECT_PREFIX + r'(?:/tree/[^/]+|/build|/\d+/retry|/\d+/ssh)?$')
+_RERUN = r'/\d+/(?:retry|ssh)'
+RETIRED_POST_RE = re.compile(_PROJECT_PREFIX + r'(?:/tree/[^/]+|/build|' + _RERUN + r')?$')
+_NEVER_ON_SERVER_RE = re.compile(_PROJECT_PREFIX + _RERUN + r'$')
 HINT_RETIRED = ('CircleCI retired this API v1.1 endpoint on %s; trigger and rerun builds through API v2 '
                 'pipelines instead' % SUNSET_DATE)
-
-
-# Retry and SSH rerun never existed on CircleCI Server: there, they answer an HTML 404.
-_NEVER_ON_SERVER_RE = re.compile(_PROJECT_PREFIX + r'/\d+/(?:retry|ssh)$')
 HINT_NOT_ON_SERVER = ('no such API endpoint: CircleCI Server has no API v1.1 retry or SSH rerun; rerun the '
                       'workflow through API v2 (ciops.circleci.circleci_pipeline with state=rerun), or check '
                       'api_url (the CircleCI host)')
 
 
+def _is_post_to(pattern, method, path):
+    return method == 'POST' and bool(pattern.match(path.split('?')[0]))
+
+
 def never_on_server(method, path):
     """True for the v1/v1.1 retry and SSH-rerun POSTs, which CircleCI Server never served."""
-    return method == 'POST' and bool(_NEVER_ON_SERVER_RE.match(path.split('?')[0]))
+    return _is_post_to(_NEVER_ON_SERVER_RE, method, path)
 
 
 def is_retired(method, path):
     """True for the ten v1/v1.1 POST endpoints that answer 410 Gone from the sunset date."""
-    return method == 'POST' and bool(RETIRED_POST_RE.match(path.split('?')[0]))
+    return _is_post_to(RETIRED_POST_RE, method, path)
 
 
 def quote_segment(segment):
