@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from harness import ModuleExit  # on sys.path through conftest.py: tests/unit/plugins/modules/harness.py
+from harness import run_main  # on sys.path through conftest.py: tests/unit/plugins/modules/harness.py
 from simprocess import SimulatorProcess  # on sys.path through conftest.py: tests/simulator/simprocess.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -59,24 +59,16 @@ def run_module(name, args, check_mode=False):
 
     Anything else escaping main() is a Traceback: Ansible would show the user a stack trace.
     """
-    from ansible.module_utils.common import warnings as ansible_warnings
-    from ansible.module_utils.testing import patch_module_args
-
     module = importlib.import_module('%s.modules.%s' % (PLUGINS, name))
     full = dict(args)
     if check_mode:
         full['_ansible_check_mode'] = True
-    ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
-    with patch_module_args(full):
-        try:
-            module.main()
-        except ModuleExit as exc:
-            return exc.args[0]
-        except SystemExit as exc:
-            raise Traceback('%s exited (%s) without exit_json or fail_json' % (name, exc))
-        except Exception as exc:  # pylint: disable=broad-except
-            raise Traceback('%s raised %s: %s' % (name, type(exc).__name__, exc))
-    raise Traceback('%s returned without exit_json or fail_json' % name)
+    try:
+        return run_main(module, full)
+    except SystemExit as exc:
+        raise Traceback('%s exited (%s) without exit_json or fail_json' % (name, exc))
+    except Exception as exc:  # pylint: disable=broad-except
+        raise Traceback('%s raised %s: %s' % (name, type(exc).__name__, exc))
 
 
 def install_collection_finder():

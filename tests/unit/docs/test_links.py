@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
+# GitHub's heading anchors, computed as the docsite converter computes them (hack/md2rst.py).
+sys.path.insert(0, str(ROOT / 'hack'))
+from md2rst import heading_anchors  # noqa: E402  pylint: disable=wrong-import-position
 
 LINK = re.compile(r'(?<!!)\[(?:[^\]\\]|\\.)*\]\(([^)\s]+)(?:\s+"[^"]*")?\)')
 FENCE = re.compile(r'^\s*(```|~~~)')
-HEADING = re.compile(r'^(#{1,6})\s+(.*?)\s*#*\s*$')
 
 
 def markdown_files() -> list[Path]:
@@ -39,28 +42,6 @@ def prose_lines(path: Path) -> list[tuple[int, str]]:
         if not fenced:
             lines.append((number, line))
     return lines
-
-
-def github_anchor(heading: str) -> str:
-    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
-    text = re.sub(r'`([^`]*)`', r'\1', heading)
-    text = re.sub(r'\[([^\]]*)\]\([^)]*\)', r'\1', text)
-    text = text.strip().lower()
-    text = re.sub(r'[^\w\- ]', '', text)
-    return text.replace(' ', '-')
-
-
-def anchors(path: Path) -> set[str]:
-    found: set[str] = set()
-    counts: dict[str, int] = {}
-    for _number, line in prose_lines(path):
-        match = HEADING.match(line)
-        if match:
-            anchor = github_anchor(match.group(2))
-            seen = counts.get(anchor, 0)
-            found.add(anchor if seen == 0 else '%s-%d' % (anchor, seen))
-            counts[anchor] = seen + 1
-    return found
 
 
 def build_ignore() -> list[str]:
@@ -90,7 +71,8 @@ def links() -> list[tuple[Path, int, str]]:
 
 def test_the_link_pattern_finds_links_and_skips_code():
     assert LINK.findall('see [a](b.md) and [c](https://x/y) but ![img](p.png)') == ['b.md', 'https://x/y']
-    assert github_anchor('API v1.1: the `POST` (sunset)') == 'api-v11-the-post-sunset'
+    assert heading_anchors('# API v1.1: the `POST` (sunset)\n\n## Next\n\n## Next\n') == [
+        'api-v11-the-post-sunset', 'next', 'next-1']
 
 
 def test_there_are_links_to_check():
@@ -113,5 +95,5 @@ def test_relative_link_resolves(path: Path, number: int, target: str):
             '%s links to %s, which is not in the Galaxy tarball (build_ignore): use an absolute '
             'https://github.com/ciops/circleci/blob/main/ URL' % (where, target))
     if anchor and linked.suffix == '.md':
-        assert anchor in anchors(linked), '%s links to #%s, which is no heading of %s' % (
+        assert anchor in heading_anchors(linked.read_text(encoding='utf-8')), '%s links to #%s, which is no heading of %s' % (
             where, anchor, relative)

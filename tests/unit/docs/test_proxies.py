@@ -33,11 +33,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.ciops.circleci.plugins.modules import circleci_envvar
 
-from ..plugins.modules.harness import ModuleExit, patch_ansible_module
+from ..plugins.modules.harness import patch_ansible_module, run_main
 
 TOKEN = 'proxy-test-token-5b1d9e0c'
 HIDDEN_HOST = 'circleci.proxied.invalid'   # .invalid never resolves (RFC 2606)
@@ -214,12 +212,7 @@ def run_envvar(monkeypatch):
         args = dict(api_url=api_url, api_token=TOKEN, retries=0, timeout=10, project_slug='gh/acme/app',
                     name='DEPLOY_ENV', value='production', _ansible_check_mode=True)
         args.update(extra)
-        with patch_module_args(args):
-            try:
-                circleci_envvar.main()
-            except ModuleExit as exc:
-                return exc.args[0]
-        raise AssertionError('the module returned without exit_json or fail_json')
+        return run_main(circleci_envvar, args)
 
     return run
 

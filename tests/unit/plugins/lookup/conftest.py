@@ -3,10 +3,8 @@
 
 """Run a ciops.circleci lookup in-process, as Ansible loads it, with mocked HTTP (responses).
 
-Under ``ansible-test units`` Ansible's collection finder is installed already; under plain
-pytest (``PYTHONPATH=<dir holding ansible_collections>``) it is installed here, the same way
-ansible-test's pytest plugin does it, so that ``lookup_loader`` finds the plugins and their
-doc fragments (which ``set_options`` needs).
+Ansible's collection finder, which ``lookup_loader`` needs, is installed by ansible-test, or under
+plain pytest by tests/unit/conftest.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import threading
 import time
 
@@ -24,25 +21,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import responses
 
-from ansible.utils.collection_loader import AnsibleCollectionConfig
-from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+from ansible.plugins.loader import lookup_loader
 
 API = 'https://circleci.example/api/v1.1'
 TOKEN = 'unit-test-token-0123456789'
-
-
-def _collections_root():
-    """The directory that holds ansible_collections/ciops/circleci (this file is 7 levels below it)."""
-    path = os.path.abspath(__file__)
-    for dummy in range(8):
-        path = os.path.dirname(path)
-    return path
-
-
-if AnsibleCollectionConfig.collection_finder is None:
-    _AnsibleCollectionFinder(paths=[_collections_root()])._install()  # pylint: disable=protected-access
-
-from ansible.plugins.loader import lookup_loader  # noqa: E402  (after the finder is installed)
 
 
 @pytest.fixture

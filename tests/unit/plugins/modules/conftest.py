@@ -10,10 +10,7 @@ __metaclass__ = type
 import pytest
 import responses
 
-from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.testing import patch_module_args
-
-from .harness import ModuleExit, patch_ansible_module
+from .harness import patch_ansible_module, run_main
 
 API = 'https://circleci.example/api/v1.1'
 TOKEN = 'unit-test-token-0123456789'
@@ -44,13 +41,6 @@ def run_module(monkeypatch):
             full['_ansible_check_mode'] = True
         if diff:
             full['_ansible_diff'] = True
-        # Ansible keeps module warnings process-wide: start each run with none.
-        ansible_warnings._global_warnings.clear()
-        with patch_module_args(full):
-            try:
-                module.main()
-            except ModuleExit as exc:
-                return exc.args[0]
-        raise AssertionError('the module returned without exit_json or fail_json')
+        return run_main(module, full)
 
     return run

@@ -13,6 +13,7 @@ try:
 except ImportError:  # ansible-core < 2.19
     ansible_internal = None
 from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils.testing import patch_module_args
 
 
 class ModuleExit(Exception):
@@ -39,3 +40,15 @@ def patch_ansible_module(monkeypatch):
     # to the controller's Display instead of the result: run as a module does.
     if ansible_internal is not None and hasattr(ansible_internal, 'is_controller'):
         monkeypatch.setattr(ansible_internal, 'is_controller', False)
+
+
+def run_main(module, args):
+    """module.main() with the module arguments ``args``, under patch_ansible_module: its result dict
+    (``failed=True`` on fail_json). Module warnings are process-wide in Ansible: each run starts with none."""
+    ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
+    with patch_module_args(args):
+        try:
+            module.main()
+        except ModuleExit as exc:
+            return exc.args[0]
+    raise AssertionError('the module returned without exit_json or fail_json')
