@@ -31,15 +31,13 @@ from __future__ import absolute_import, division, print_function
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from simlib import (  # noqa: E402  pylint: disable=wrong-import-position
-    FLOOR_PLAY, Simulator, bench_variables, emit_area, emit_row, measure, playbook_env, request_text, write_playbooks)
+    FLOOR_PLAY, bench_run, bench_variables, emit_area, emit_row, measure, playbook_env, request_text, write_playbooks)
 
 AREA = 'Context variables'
 
@@ -110,9 +108,7 @@ def main():
                         help='fail when uri/module wall time is below this (default 8; measured 12x, single runs vary)')
     args = parser.parse_args()
 
-    sim = Simulator()
-    workdir = tempfile.mkdtemp(prefix='bench-contexts-')
-    try:
+    with bench_run('bench-contexts-') as (sim, workdir):
         page_size = sim.control('GET', '/state')['config']['page_size']
         env = playbook_env(workdir)
         books, cmd = write_playbooks(
@@ -125,9 +121,6 @@ def main():
             ('floor', dict(playbook=books['floor'])),
         ]
         walls, counts = measure(sim, cmd, env, cases, args.runs)
-    finally:
-        sim.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
     median = dict((name, statistics.median(values)) for name, values in walls.items())
     print('circleci_context_envvar benchmark: %d variables, median of %d runs, wall time of ansible-playbook '

@@ -29,14 +29,12 @@ from __future__ import absolute_import, division, print_function
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simlib import Simulator, collections_path, emit_area, emit_row, load_lookups, timed  # noqa: E402  pylint: disable=wrong-import-position
+from simlib import bench_run, collections_path, emit_area, emit_row, load_lookups, timed  # noqa: E402  pylint: disable=wrong-import-position
 
 AREA = 'Lookups'
 
@@ -54,9 +52,7 @@ def main():
                         help='fail when sequential/concurrent wall time is below this (default 3)')
     args = parser.parse_args()
 
-    sim = Simulator()
-    workdir = tempfile.mkdtemp(prefix='bench-lookups-')
-    try:
+    with bench_run('bench-lookups-') as (sim, workdir):
         builds_lookup, artifacts_lookup = load_lookups(collections_path(workdir), 'circleci_builds', 'circleci_artifacts')
         conn = dict(api_url=sim.url, api_token=sim.token, retries=0)
 
@@ -85,9 +81,6 @@ def main():
                 logs[name] = log
                 if results.setdefault(name, result) != result:
                     raise SystemExit('%s returned different results from run to run' % name)
-    finally:
-        sim.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
     median = dict((name, statistics.median(values)) for name, values in walls.items())
     print('lookup benchmark: median of %d runs, wall time of the lookup call (in-process); '

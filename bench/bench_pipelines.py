@@ -32,16 +32,14 @@ import argparse
 import datetime
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from simlib import (  # noqa: E402  pylint: disable=wrong-import-position
-    Simulator, emit_area, emit_row, load_lookups, playbook_env, timed, timed_playbook, write_playbooks)
+    bench_run, emit_area, emit_row, load_lookups, playbook_env, timed, timed_playbook, write_playbooks)
 
 AREA = 'Pipelines'
 
@@ -149,13 +147,11 @@ def main():
                         help='fail when sequential/concurrent wall time is below this (default 2.5)')
     args = parser.parse_args()
 
-    sim = Simulator()
-    workdir = tempfile.mkdtemp(prefix='bench-pipelines-')
     waits = []
     walls = {'artifacts-concurrent': [], 'artifacts-sequential': []}
     logs = {}
     results = {}
-    try:
+    with bench_run('bench-pipelines-') as (sim, workdir):
         env = playbook_env(workdir)
         result_file = os.path.join(workdir, 'result.json')
         books, cmd = write_playbooks(workdir, (('wait', WAIT_PLAY),), 0, dict(
@@ -173,9 +169,6 @@ def main():
                 logs[name] = log
                 if results.setdefault(name, result) != result:
                     raise SystemExit('%s returned different results from run to run' % name)
-    finally:
-        sim.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
     failures = []
     waited = [w[0] for w in waits]

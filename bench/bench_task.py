@@ -25,15 +25,13 @@ from __future__ import absolute_import, division, print_function
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from simlib import (  # noqa: E402  pylint: disable=wrong-import-position
-    Simulator, emit_area, emit_row, measure, playbook_env, request_text, write_playbooks)
+    bench_run, emit_area, emit_row, measure, playbook_env, request_text, write_playbooks)
 
 AREA = 'One task: per-task overhead'
 
@@ -86,18 +84,13 @@ def main():
     parser.add_argument('--slack', type=float, default=0.15, help='seconds of --max-overhead-ratio (default 0.15)')
     args = parser.parse_args()
 
-    sim = Simulator()
-    workdir = tempfile.mkdtemp(prefix='bench-task-')
-    try:
+    with bench_run('bench-task-') as (sim, workdir):
         env = playbook_env(workdir)
         books, cmd = write_playbooks(
             workdir, (('module', MODULE_PLAY), ('uri', URI_PLAY), ('floor', FLOOR_PLAY)), 1,
             dict(sim_url=sim.url, sim_token=sim.token))
         cases = [(name, dict(playbook=books[name])) for name in ('module', 'uri', 'floor')]
         walls, counts = measure(sim, cmd, env, cases, args.runs)
-    finally:
-        sim.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
     median = dict((name, statistics.median(values)) for name, values in walls.items())
     overhead = dict((name, [w - median['floor'] for w in walls[name]]) for name in ('module', 'uri'))

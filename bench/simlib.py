@@ -7,11 +7,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -39,6 +41,18 @@ class Simulator(SimulatorClient):
     def stop(self):
         if self.own is not None:
             self.own.stop()
+
+
+@contextlib.contextmanager
+def bench_run(prefix):
+    """(simulator, scratch folder) of one benchmark run; the simulator stopped and the folder removed after."""
+    sim = Simulator()
+    workdir = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield sim, workdir
+    finally:
+        sim.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def collections_path(workdir):
