@@ -15,6 +15,8 @@
 # the v1.1 sunset). SIM_API_URL_FORM=v1.1 exports CIRCLECI_API_URL in the old form that ends in
 # /api/v1.1 instead (still accepted by the collection): the py311 layer runs every
 # integration target with it, the integration layer with the host root.
+# SIM_REQUEST_LOG=PATH makes the simulator write every request of the run (across resets) to PATH
+# as JSON lines when it stops (server.py --request-log), e.g. to compare two integration runs.
 #
 # runs CMD, stops the simulator (also on failure or Ctrl-C) and exits with
 # CMD's status. The one place that knows how to start and stop the simulator:
@@ -39,7 +41,11 @@ err="${out/stdout/stderr}"
 # A fixed date before the v1.1 sunset (2027-02-01), so that every run sees the same
 # CircleCI whatever the day: targets that need the sunset set it through /_sim/config.
 sim_date="${SIM_DATE:-2026-12-01}"
-"${python}" "${root}/tests/simulator/server.py" --port 0 --token "${token}" --date "${sim_date}" >"${out}" 2>"${err}" &
+sim_args=(--port 0 --token "${token}" --date "${sim_date}")
+if [ -n "${SIM_REQUEST_LOG:-}" ]; then
+    sim_args+=(--request-log "${SIM_REQUEST_LOG}")
+fi
+"${python}" "${root}/tests/simulator/server.py" "${sim_args[@]}" >"${out}" 2>"${err}" &
 sim_pid=$!
 
 # shellcheck disable=SC2329  # invoked by the EXIT trap

@@ -12,11 +12,13 @@ serves until SIGTERM/SIGINT.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
 import sys
 import threading
+import time
 
 import selectors
 
@@ -79,6 +81,42 @@ class QuietRequestHandler(KeepAliveRequestHandler):
         return None
 
 
+class _RecordingList(list):
+    """The request log, also keeping every entry in ``kept`` (with the time it came in)."""
+
+    def __init__(self, kept: list):
+        super().__init__()
+        self.kept = kept
+
+    def append(self, entry):
+        super().append(entry)
+        self.kept.append((time.time(), entry))
+
+
+def record_requests(state) -> list:
+    """Keep every entry of the request log from now on, across resets and DELETE /_sim/requests,
+    which start a new log (SimState.reset assigns a new list). Returns the kept (time, entry) list."""
+    kept: list = []
+    reset = state.reset
+
+    def reset_and_record():
+        with state.lock:
+            reset()
+            state.requests = _RecordingList(kept)
+
+    state.reset = reset_and_record
+    with state.lock:
+        state.requests = _RecordingList(kept)
+    return kept
+
+
+def write_request_log(path: str, kept: list) -> None:
+    """The kept log as JSON lines: each entry as GET /_sim/requests shows it, plus ``time`` (epoch seconds)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for at, entry in kept:
+            handle.write(json.dumps(dict(entry, time=round(at, 3)), sort_keys=True) + "\n")
+
+
 def _date_arg(value: str) -> str:
     try:
         return check_date(value)
@@ -131,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
                              "before 4.8; no v1.1 retry/ssh on any Server)")
     parser.add_argument("--page-size", type=int, default=20, help="items per page of every v2 list")
     parser.add_argument("--verbose", action="store_true", help="write an access log to stderr")
+    parser.add_argument("--request-log", metavar="PATH", default=None,
+                        help="on exit, write every request of the run (resets included) to PATH as JSON lines")
     args = parser.parse_args(argv)
     if args.page_size < 1:
         parser.error("--page-size must be >= 1")
@@ -139,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                                         args.build_seconds, args.verbose, date=args.date,
                                         server_version=args.server_version, page_size=args.page_size,
                                         compile_seconds=args.compile_seconds)
+    kept = record_requests(server.app.config["SIM_STATE"]) if args.request_log else None
     stop = threading.Event()
 
     def _stop(_signum, _frame):
@@ -153,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     server.shutdown()
     server.server_close()
     thread.join(5)
+    if kept is not None:
+        write_request_log(args.request_log, kept)
     return 0
 
 
