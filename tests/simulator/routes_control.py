@@ -2,7 +2,7 @@
 # Copyright (c) ciops.circleci contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The control API under ``/_sim/``: request log, reset, faults, queued outcomes, config,
-bulk seeding, state dump. No token; JSON only; not recorded in the request log.
+wire forms, bulk seeding, state dump. No token; JSON only; not recorded in the request log.
 (``/_sim/artifacts/...`` is client traffic and lives in routes_v1.)"""
 
 from __future__ import annotations
@@ -95,6 +95,39 @@ def post_config(call):
     except ValueError as exc:
         return 400, {"message": str(exc)}
     return 200, call.state.public_config()
+
+
+# ---------------------------------------------------------------- wire forms
+# Where CircleCI's published v2 reference and recorded traffic disagree on an answer's form,
+# the simulator answers one of them; the first form of each is the default (restored by reset).
+# checkout_keys: recorded circleci.com answers spell public_key and created_at, the reference
+# public-key and created-at. rerun: recorded 2020 traffic answered {"message": "Accepted."}
+# without the new workflow's id; today's reference answers {"workflow_id"}.
+WIRE_FORMS = {"checkout_keys": ("recorded", "reference"), "rerun": ("reference", "recorded")}
+
+
+def wire(state, name: str) -> str:
+    """The form the simulator answers ``name`` (a WIRE_FORMS key) in."""
+    return state.config.get("wire", {}).get(name, WIRE_FORMS[name][0])
+
+
+def _wire_forms(state) -> dict:
+    return {name: wire(state, name) for name in WIRE_FORMS}
+
+
+def get_wire(call):
+    return 200, _wire_forms(call.state)
+
+
+def post_wire(call):
+    body = _body(call)
+    for name, form in body.items():
+        if name not in WIRE_FORMS or form not in WIRE_FORMS[name]:
+            return 400, {"message": "give some of " + "; ".join(
+                "%s: %s" % (n, " or ".join(forms)) for n, forms in WIRE_FORMS.items())}
+    # Kept in the config, so that POST /_sim/reset restores the defaults.
+    call.state.config["wire"] = dict(_wire_forms(call.state), **body)
+    return 200, _wire_forms(call.state)
 
 
 # ---------------------------------------------------------------- seeding and dump
@@ -255,6 +288,8 @@ ROUTES = [
     _control("DELETE", "/builds/next", delete_builds_next),
     _control("GET", "/config", get_config),
     _control("POST", "/config", post_config),
+    _control("GET", "/wire", get_wire),
+    _control("POST", "/wire", post_wire),
     _control("POST", "/seed/builds", post_seed_builds),
     _control("POST", "/seed/projects", post_seed_projects),
     _control("GET", "/state", get_state),

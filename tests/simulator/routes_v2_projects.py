@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import data
 from render import ApiError
+from routes_control import wire
 from routing import Route
 from v2common import NOT_FOUND, body_object, is_circleci, page, project_of, ser_project
 
@@ -70,18 +71,21 @@ def _digest(call) -> str:
     return digest
 
 
-def ser_key(proj: dict, idx: int, digest: str) -> dict:
-    """A v2 checkout key: hyphenated field names, as the v2 API writes them."""
+def ser_key(call, proj: dict, idx: int, digest: str) -> dict:
+    """A v2 checkout key. Recorded circleci.com answers (list and create) spell public_key and created_at;
+    the published reference spells public-key and created-at (POST /_sim/wire {"checkout_keys": "reference"})."""
     key = proj["checkout_keys"][idx]
     fingerprint = data.sha256_fingerprint(key["public_key"]) if digest == "sha256" else key["fingerprint"]
-    return {"public-key": key["public_key"], "type": key["type"], "fingerprint": fingerprint,
-            "preferred": idx == 0, "created-at": key["time"]}
+    public_key, created_at = ("public-key", "created-at") if wire(call.state, "checkout_keys") == "reference" \
+        else ("public_key", "created_at")
+    return {public_key: key["public_key"], "type": key["type"], "fingerprint": fingerprint,
+            "preferred": idx == 0, created_at: key["time"]}
 
 
 def get_checkout_keys(call):
     proj = project_of(call)
     digest = _digest(call)
-    return 200, page(call, [ser_key(proj, i, digest) for i in range(len(proj["checkout_keys"]))])
+    return 200, page(call, [ser_key(call, proj, i, digest) for i in range(len(proj["checkout_keys"]))])
 
 
 def post_checkout_key(call):
@@ -93,7 +97,7 @@ def post_checkout_key(call):
     if is_circleci(proj):
         raise ApiError(400, NO_KEYS_FOR_CIRCLECI)
     call.state.new_checkout_key(proj, ktype)
-    return 201, ser_key(proj, len(proj["checkout_keys"]) - 1, "md5")
+    return 201, ser_key(call, proj, len(proj["checkout_keys"]) - 1, "md5")
 
 
 def _key_index(proj: dict, fingerprint: str) -> int:
@@ -109,7 +113,7 @@ def _key_index(proj: dict, fingerprint: str) -> int:
 def get_checkout_key(call):
     proj = project_of(call)
     digest = _digest(call)
-    return 200, ser_key(proj, _key_index(proj, call.params["fingerprint"]), digest)
+    return 200, ser_key(call, proj, _key_index(proj, call.params["fingerprint"]), digest)
 
 
 def delete_checkout_key(call):

@@ -52,6 +52,27 @@ def test_config_validation(client, body):
     assert client.control("GET", "/config").get_json() == before
 
 
+def test_wire_forms_default_switch_and_reset(client):
+    assert client.control("GET", "/wire").get_json() == {"checkout_keys": "recorded", "rerun": "reference"}
+    assert client.control("POST", "/wire", json={"rerun": "recorded"}).get_json() == {
+        "checkout_keys": "recorded", "rerun": "recorded"}
+    assert client.control("POST", "/wire", json={"checkout_keys": "reference"}).get_json() == {
+        "checkout_keys": "reference", "rerun": "recorded"}
+    # A config change keeps the forms; a reset restores the defaults.
+    client.control("POST", "/config", json={"page_size": 2})
+    assert client.control("GET", "/wire").get_json()["rerun"] == "recorded"
+    client.control("POST", "/reset")
+    assert client.control("GET", "/wire").get_json() == {"checkout_keys": "recorded", "rerun": "reference"}
+
+
+@pytest.mark.parametrize("body", [{"rerun": "2020"}, {"nope": "recorded"}, {"checkout_keys": None}])
+def test_wire_forms_validation(client, body):
+    resp = client.control("POST", "/wire", json=body, expect=400)
+    assert resp.get_json() == {"message": "give some of checkout_keys: recorded or reference; "
+                                          "rerun: reference or recorded"}
+    assert client.control("GET", "/wire").get_json() == {"checkout_keys": "recorded", "rerun": "reference"}
+
+
 def test_pipelines_next_queue(client):
     resp = client.control("POST", "/pipelines/next", json={"workflows": [{"name": "lint", "outcome": "failed"}],
                                                            "count": 2, "project": "github/acme/app"}, expect=201)

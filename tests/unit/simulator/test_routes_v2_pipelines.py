@@ -222,6 +222,20 @@ def test_rerun_from_failed(client):
     assert resp.status_code == 400 and resp.get_json() == {"message": "This workflow has no failed jobs to rerun"}
 
 
+def test_rerun_answered_as_recorded_in_2020_names_no_workflow(client):
+    client.control("POST", "/pipelines/next", json={"workflows": [{"name": "ci", "outcome": "failed"}]})
+    pid = trigger(client)["id"]
+    client.advance(10)
+    [wf] = workflows_of(client, pid)
+    client.control("POST", "/wire", json={"rerun": "recorded"})
+    resp = client.v2("POST", "/workflow/%s/rerun" % wf["id"], json={"from_failed": True})
+    assert resp.status_code == 202 and resp.get_json() == {"message": "Accepted."}
+    # The rerun happened all the same: the newest workflow of that name is the new run.
+    listed = workflows_of(client, pid)
+    assert [w["name"] for w in listed] == ["ci", "ci"]
+    assert listed[1]["id"] == wf["id"] and listed[0]["id"] != wf["id"] and listed[0]["status"] == "running"
+
+
 def test_rerun_jobs_and_whole_workflow(client):
     pid = trigger(client)["id"]
     client.advance(10)

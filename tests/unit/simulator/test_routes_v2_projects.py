@@ -130,22 +130,25 @@ def test_checkout_keys(client):
     keys = client.v2("GET", APP + "/checkout-key").get_json()["items"]
     assert len(keys) == 1
     seeded = keys[0]
-    assert set(seeded) == {"public-key", "type", "fingerprint", "preferred", "created-at"}
+    # Recorded circleci.com answers spell public_key and created_at (the reference: public-key, created-at).
+    assert set(seeded) == {"public_key", "type", "fingerprint", "preferred", "created_at"}
+    assert seeded["created_at"] == data.CHECKOUT_KEY_SEED[("github", "acme", "app")][0]["time"]
     assert seeded["fingerprint"] == "a6:8e:59:5e:96:95:36:0e:0c:e6:81:ae:3c:46:cf:5b" and seeded["preferred"] is True
     sha = client.v2("GET", APP + "/checkout-key", query_string={"digest": "sha256"}).get_json()["items"][0]
-    assert sha["fingerprint"] == _sha256(seeded["public-key"])
+    assert sha["fingerprint"] == _sha256(seeded["public_key"])
     resp = client.v2("POST", APP + "/checkout-key", json={"type": "deploy-key"})
     assert resp.status_code == 201
     key = resp.get_json()
-    assert key["type"] == "deploy-key" and key["preferred"] is False and key["public-key"].startswith("ssh-ed25519 ")
+    assert key["type"] == "deploy-key" and key["preferred"] is False and key["public_key"].startswith("ssh-ed25519 ")
+    assert key["created_at"].endswith("Z")
     user_key = client.v2("POST", APP + "/checkout-key", json={"type": "user-key"}).get_json()
     assert user_key["type"] == "github-user-key"
     v1_keys = client.v1("GET", "/project/github/acme/app/checkout-key").get_json()
     assert [k["fingerprint"] for k in v1_keys] == [seeded["fingerprint"], key["fingerprint"], user_key["fingerprint"]]
     assert client.v2("GET", APP + "/checkout-key/" + key["fingerprint"]).get_json() == key
-    by_sha = APP + "/checkout-key/" + _sha256(key["public-key"]).replace("/", "%2F").replace("+", "%2B")
+    by_sha = APP + "/checkout-key/" + _sha256(key["public_key"]).replace("/", "%2F").replace("+", "%2B")
     got = client.v2("GET", by_sha, query_string={"digest": "sha256"}).get_json()
-    assert got["fingerprint"] == _sha256(key["public-key"])
+    assert got["fingerprint"] == _sha256(key["public_key"])
     resp = client.v2("DELETE", by_sha)
     assert resp.status_code == 200 and resp.get_json() == {"message": "Checkout key deleted."}
     resp = client.v2("GET", APP + "/checkout-key/" + key["fingerprint"])
@@ -153,6 +156,18 @@ def test_checkout_keys(client):
     for body in ({"type": "github-user-key"}, {}, {"type": "deploy-key", "x": 1}):
         assert client.v2("POST", APP + "/checkout-key", json=body).status_code == 400
     assert client.v2("GET", APP + "/checkout-key", query_string={"digest": "sha1"}).status_code == 400
+
+
+def test_checkout_keys_in_the_reference_spelling_on_request(client):
+    assert client.control("GET", "/wire").get_json()["checkout_keys"] == "recorded"
+    client.control("POST", "/wire", json={"checkout_keys": "reference"})
+    [seeded] = client.v2("GET", APP + "/checkout-key").get_json()["items"]
+    assert set(seeded) == {"public-key", "type", "fingerprint", "preferred", "created-at"}
+    assert seeded["created-at"] == data.CHECKOUT_KEY_SEED[("github", "acme", "app")][0]["time"]
+    created = client.v2("POST", APP + "/checkout-key", json={"type": "deploy-key"}).get_json()
+    assert created["public-key"].startswith("ssh-ed25519 ") and "public_key" not in created
+    client.control("POST", "/reset")
+    assert "public_key" in client.v2("GET", APP + "/checkout-key").get_json()["items"][0]
 
 
 def test_no_checkout_keys_for_circleci_projects(client):

@@ -257,6 +257,15 @@ def v2_key(fp, ktype='deploy-key', preferred=True, public=ED_PUBLIC):
             'created-at': '2024-05-01T10:00:00.000Z'}
 
 
+def wire_key(fp, ktype='deploy-key', preferred=True, public=ED_PUBLIC):
+    """A v2 checkout key as recorded circleci.com answers spell it (the reference: v2_key)."""
+    return {'public_key': public, 'type': ktype, 'fingerprint': fp, 'preferred': preferred,
+            'created_at': '2024-05-01T10:00:00.000Z'}
+
+
+SPELLINGS = pytest.mark.parametrize('spelled', [v2_key, wire_key], ids=['reference', 'recorded'])
+
+
 def page(items, token=None):
     return {'items': items, 'next_page_token': token}
 
@@ -276,6 +285,34 @@ def test_v2_keys_are_shown_in_the_v1_shape():
         'public_key': ED_PUBLIC, 'fingerprint': ED_MD5, 'type': 'github-user-key', 'preferred': True,
         'time': '2024-05-01T10:00:00.000Z', 'login': None}
     assert mod.normalize_key(v2_key(ED_MD5, 'user-key'))['type'] == 'github-user-key'
+
+
+@SPELLINGS
+def test_v2_keys_in_either_spelling_are_shown_with_their_public_key_and_time(spelled):
+    assert mod.normalize_key(spelled(ED_MD5)) == {
+        'public_key': ED_PUBLIC, 'fingerprint': ED_MD5, 'type': 'deploy-key', 'preferred': True,
+        'time': '2024-05-01T10:00:00.000Z', 'login': None}
+
+
+@SPELLINGS
+def test_a_key_listed_through_v2_has_its_time_in_either_spelling(api, run_module, spelled):
+    api.add(responses.GET, V2_KEYS, json=page([spelled(ED_MD5)]))
+    result = run_module(mod, dict(project_slug=CIRCLECI_SLUG, type='deploy-key'))
+    assert result['changed'] is False
+    assert result['key']['time'] == '2024-05-01T10:00:00.000Z'
+    assert result['key']['public_key'] == ED_PUBLIC
+
+
+@SPELLINGS
+def test_a_key_created_through_v2_has_its_time_in_either_spelling(api, run_module, spelled):
+    api.add(responses.GET, V2_GH_KEYS, json=page([]))
+    api.add(responses.POST, V2_GH_KEYS, status=201, json=spelled(ED_MD5))
+    result = run_module(mod, dict(project_slug='gh/acme/app', type='deploy-key', api_version='v2',
+                                  fingerprint_digest='sha256'))
+    assert result['changed'] is True
+    assert result['key']['time'] == '2024-05-01T10:00:00.000Z'
+    # The SHA-256 fingerprint follows from the public key, so the public key was read too.
+    assert result['key']['public_key'] == ED_PUBLIC and result['key']['fingerprint'] == ED_SHA256
 
 
 def test_circleci_slug_reads_every_page_through_v2(api, run_module):
