@@ -11,10 +11,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import json
 import re
 
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 
 # What a person should do next, by HTTP status.
@@ -112,8 +113,12 @@ def server_message(status, reason, body):
         data = json.loads(body) if body.strip() else None
     except ValueError:
         data = None
-    if isinstance(data, dict) and data.get('message') is not None:
-        message = data['message']
+    # CircleCI's errors are {"message": ...}; the OIDC claims endpoints answer {"error": ...}.
+    key = None
+    if isinstance(data, dict):
+        key = 'message' if data.get('message') is not None else 'error' if data.get('error') is not None else None
+    if key is not None:
+        message = data[key]
         # Upstream (GitHub) errors arrive as a JSON document inside the message.
         if isinstance(message, str) and message.lstrip().startswith('{'):
             try:
@@ -122,7 +127,7 @@ def server_message(status, reason, body):
                 inner = None
             if isinstance(inner, dict) and inner.get('message'):
                 message = inner['message']
-        message = str(message)
+        message = message if isinstance(message, str) else shorten(json.dumps(message))
     elif isinstance(data, (dict, list)):
         message = shorten(json.dumps(data))
     elif is_html(body):
@@ -156,31 +161,65 @@ def secrets_of(body):
     return tuple(v for k, v in body.items() if k in SECRET_BODY_KEYS and isinstance(v, str) and v)
 
 
-def _encodings(secret):
-    """Every form in which a server may echo a secret back: as sent, JSON-escaped, URL-encoded,
-    HTML-escaped, and as UTF-8 read as ISO-8859-1."""
-    # Imported here, only when a message is scrubbed: html pulls in html.entities, a table of
-    # more than 2,000 entries, that every module would load at start-up otherwise.
+def _json_ascii(text):
+    return json.dumps(text)[1:-1]
+
+
+def _json_unicode(text):
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def _url_all(text):
+    return quote(text, safe='')
+
+
+def _url_path(text):
+    return quote(text)
+
+
+def _url_form(text):
+    return quote_plus(text, safe='')
+
+
+def _html_quotes(text):
     import html  # pylint: disable=import-outside-toplevel
-    forms = set([secret])
-    for ascii_only in (True, False):
-        forms.add(json.dumps(secret, ensure_ascii=ascii_only)[1:-1])
-    # A JSON document that quotes the body as a string escapes it twice.
-    forms.add(json.dumps(json.dumps(secret)[1:-1])[1:-1])
-    forms.add(quote(secret, safe=''))
-    forms.add(quote(secret))
-    # An HTML page escapes what it echoes (&quot;, &lt;, ...), with or without the quotes.
-    for form in list(forms):
-        forms.add(html.escape(form))
-        forms.add(html.escape(form, quote=False))
+    return html.escape(text)
+
+
+def _html(text):
+    import html  # pylint: disable=import-outside-toplevel
+    return html.escape(text, quote=False)
+
+
+def _mojibake(text):
     # A text answer without a charset is read as ISO-8859-1: non-ASCII characters show as mojibake.
-    for form in list(forms):
-        forms.add(form.encode('utf-8', 'replace').decode('latin-1'))
+    return text.encode('utf-8', 'replace').decode('latin-1')
+
+
+# Each way a server (or a proxy, or a log in between) may re-encode what it echoes. An echo can
+# go through several of them in turn (a body quoted as a JSON string, then URL-encoded into an
+# error link): _encodings composes them up to ENCODING_DEPTH deep.
+ENCODINGS = (_json_ascii, _json_unicode, _url_all, _url_path, _url_form, _html_quotes, _html, _mojibake)
+ENCODING_DEPTH = 3
+
+
+@functools.lru_cache(maxsize=64)
+def _encodings(secret):
+    """Every form in which a server may echo a secret back: as sent, and through every composition
+    of up to ENCODING_DEPTH of ENCODINGS (JSON-escaped, URL-encoded, HTML-escaped, mojibake);
+    longest first, so that a form containing another is masked whole."""
+    # html is imported only when a message is scrubbed: it pulls in html.entities, a table of
+    # more than 2,000 entries, that every module would load at start-up otherwise.
+    forms = set([secret])
+    layer = set([secret])
+    for dummy in range(ENCODING_DEPTH):
+        layer = set(encode(form) for form in layer for encode in ENCODINGS) - forms
+        forms |= layer
     # Multi-line secrets (private keys) are also echoed line by line.
     for line in secret.splitlines():
         if len(line.strip()) >= _SHORT_SECRET:
             forms.add(line.strip())
-    return sorted((f for f in forms if f), key=len, reverse=True)
+    return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
 def scrub(text, secrets):

@@ -59,8 +59,14 @@ COLLECTION_VERSION = '1.0.0'
 USER_AGENT = '%s/%s (Ansible collection)' % (COLLECTION_NAME, COLLECTION_VERSION)
 DEFAULT_API_URL = 'https://circleci.com'
 
-RETRY_STATUSES = frozenset((429, 502, 503, 504))
+# Statuses after which a request is sent again where that is safe (_may_retry_status): any
+# request after 429 or a 503 with Retry-After (CircleCI did not act), a read or a delete after
+# the others. A 500 on a read is as passing as a 502: reads are idempotent.
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 IDEMPOTENT = frozenset(('GET', 'HEAD', 'DELETE', 'OPTIONS'))
+# A gateway between the client and CircleCI gave up waiting: CircleCI may have carried out a
+# write all the same, so a write answered so has an unknown outcome and is never sent again.
+GATEWAY_STATUSES = frozenset((502, 504))
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 READ_CHUNK = 65536
@@ -89,9 +95,17 @@ def normalize_api_url(api_url):
             'api_url is empty: set it to the CircleCI host (https://circleci.com, or https://circleci.example.com '
             'for CircleCI Server), or leave it unset for circleci.com')
     url = api_url.strip().rstrip('/')
-    parts = urlsplit(url)
-    if parts.scheme not in ('http', 'https') or not parts.hostname or parts.query or parts.fragment \
-            or parts.username or parts.password:
+    try:
+        # urlsplit refuses an unclosed IPv6 bracket, .hostname a malformed one, .port a port out
+        # of range (ValueError each): one line naming the option, never the library's bare text.
+        parts = urlsplit(url)
+        valid = parts.scheme in ('http', 'https') and bool(parts.hostname) and not parts.query \
+            and not parts.fragment and parts.username is None and parts.password is None
+        parts.port  # pylint: disable=pointless-statement
+    except ValueError as exc:
+        raise CircleCIError('api_url must be an http(s) URL of the CircleCI host such as %s, got %r (%s)'
+                            % (DEFAULT_API_URL, api_url, exc))
+    if not valid:
         raise CircleCIError('api_url must be an http(s) URL of the CircleCI host such as %s, got %r'
                             % (DEFAULT_API_URL, api_url))
     path = parts.path
@@ -179,7 +193,12 @@ def _describe_json(value):
 
 
 class _Deadline(Exception):
-    """The call's overall deadline passed while a response was still being read."""
+    """A response was still being read when its attempt's time (``timeout``) or the call's
+    overall deadline ran out."""
+
+    def __init__(self, reason):
+        super(_Deadline, self).__init__(reason)
+        self.reason = reason
 
 
 class CircleCIClient(object):
@@ -304,15 +323,18 @@ class CircleCIClient(object):
                                  attempt, secrets)
             with self._lock:
                 self.request_count += 1
+            # Each attempt ends within `timeout` (the documented time to wait for one answer),
+            # so that a slowly trickled answer leaves the deadline room for another attempt.
+            attempt_deadline = min(deadline, self._clock() + self.timeout)
             try:
                 response = self.session.request(
                     method, url, params=params, data=data, headers=headers, stream=True,
                     timeout=min(self.timeout, left), verify=self.validate_certs, allow_redirects=method in IDEMPOTENT)
-                self._read_body(response, deadline)
+                self._read_body(response, attempt_deadline, 'the answer did not arrive in full within %s' % (
+                    'the deadline' if attempt_deadline == deadline else 'timeout (%g s)' % self.timeout))
             except (requests.exceptions.RequestException, _Deadline) as exc:
                 reached = not isinstance(exc, requests.exceptions.RequestException) or not _never_reached_server(exc)
-                reason = 'the answer did not arrive in full within the deadline' if isinstance(exc, _Deadline) \
-                    else _network_reason(exc)
+                reason = exc.reason if isinstance(exc, _Deadline) else _network_reason(exc)
                 retryable = method in IDEMPOTENT or not reached
                 delay = self._backoff(attempt)
                 if retryable and attempt < self.retries and self._clock() + delay < deadline:
@@ -351,9 +373,9 @@ class CircleCIClient(object):
 
     # -- internals ---------------------------------------------------------------
 
-    def _read_body(self, response, deadline):
+    def _read_body(self, response, attempt_deadline, reason):
         """Read the whole body, one socket read at a time, so that a body trickled byte by
-        byte cannot outlast the deadline (each read alone would pass the read timeout)."""
+        byte cannot outlast its attempt (each read alone would pass the read timeout)."""
         raw = response.raw
         read1 = getattr(raw, 'read1', None)
         if read1 is None:
@@ -361,9 +383,9 @@ class CircleCIClient(object):
             return
         chunks = []
         while True:
-            if self._clock() > deadline:
+            if self._clock() > attempt_deadline:
                 response.close()
-                raise _Deadline()
+                raise _Deadline(reason)
             try:
                 chunk = read1(READ_CHUNK)
             except Exception as exc:  # urllib3's own errors, as requests maps them
@@ -380,17 +402,24 @@ class CircleCIClient(object):
                 secrets):
         status = response.status_code
         text = response.text or ''
+        if 200 <= status < 300:
+            return self._decode(method, shown, status, text, expect, secrets)
         html = is_html(text) or 'text/html' in response.headers.get('Content-Type', '')
         # Scrubbed before the message is cut short too: a secret cut in half would escape the scrubber.
         message = scrub(server_message(status, response.reason, scrub(text, secrets)), secrets)
         if status == 404 and not html:
             if absent_ok or (missing_item_ok and not is_project_not_found(message)):
                 return None
-        if not 200 <= status < 300:
-            raise self._error(method, path, shown, api, status, message, html, attempt, hints, secrets)
-        return self._decode(method, shown, status, text, expect, secrets)
+        raise self._error(method, path, shown, api, status, message, html, attempt, hints, secrets)
 
     def _error(self, method, path, shown, api, status, message, html, retried, hints, secrets):
+        if status in GATEWAY_STATUSES and method not in IDEMPOTENT:
+            return CircleCIError(
+                scrub('CircleCI may have acted on %s %s: the request was sent, then a gateway answered %d %s%s; '
+                      'check in CircleCI before running it again' % (
+                          method, shown, status, message, ' (an HTML page)' if html else ''), secrets),
+                status=status, method=method, path=shown, server_message=message, outcome_unknown=True,
+                html=html)
         if html:
             text = 'CircleCI answered %d %s (an HTML page, not the API) for %s %s' % (status, message, method, shown)
         else:

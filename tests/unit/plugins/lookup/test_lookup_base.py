@@ -79,3 +79,13 @@ def test_the_error_is_raised_from_its_cause(api, run_lookup):
     with pytest.raises(AnsibleLookupError) as info:
         run_lookup('circleci_builds', ['recent'])
     assert info.value.__cause__ is info.value.orig_exc
+
+
+@pytest.mark.parametrize('lookup, terms', [('circleci_builds', ['recent']), ('circleci_pipelines', ['gh/acme/app']),
+                                           ('circleci_artifacts', ['gh/acme/app'])])
+def test_a_malformed_api_url_names_the_option_in_every_lookup(api, run_lookup, lookup, terms):
+    with pytest.raises(AnsibleLookupError) as info:
+        run_lookup(lookup, terms, api_url='http://[::1')
+    assert str(info.value) == ("api_url must be an http(s) URL of the CircleCI host such as https://circleci.com, "
+                               "got 'http://[::1' (Invalid IPv6 URL)")
+    assert len(api.calls) == 0

@@ -314,10 +314,39 @@ def test_post_retried_on_503_only_with_retry_after(client, http, sleeps):
 @pytest.mark.parametrize('status', [502, 504, 500])
 def test_post_not_retried_when_server_may_have_acted(client, http, sleeps, status):
     http.add(responses.POST, ROOT + '/x', status=status)
-    with pytest.raises(CircleCIError, match='^CircleCI answered %d ' % status):
+    with pytest.raises(CircleCIError) as info:
         client.post('/x', {})
     assert len(http.calls) == 1
     assert sleeps == []
+    if status == 500:
+        assert str(info.value).startswith('CircleCI answered 500 ')
+        assert info.value.outcome_unknown is False
+    else:
+        # A gateway gave up waiting: CircleCI may have acted on the write all the same.
+        assert str(info.value) == ('CircleCI may have acted on POST /x: the request was sent, then a gateway '
+                                   'answered %d %s; check in CircleCI before running it again'
+                                   % (status, {502: 'Bad Gateway', 504: 'Gateway Timeout'}[status]))
+        assert info.value.outcome_unknown is True
+        assert info.value.result()['outcome_unknown'] is True and info.value.status == status
+
+
+@pytest.mark.parametrize('method', ['PUT', 'PATCH', 'POST'])
+@pytest.mark.parametrize('status', [502, 504])
+def test_a_gateway_error_on_any_write_leaves_the_outcome_unknown(client, http, sleeps, method, status):
+    http.add(method, ROOT + '/x', status=status, body='<html><title>%d Bad Gateway</title></html>' % status,
+             content_type='text/html')
+    with pytest.raises(CircleCIError, match='^CircleCI may have acted on %s /x: ' % method) as info:
+        client.request(method, '/x', body={'value': 'sekret-value-1'})
+    assert info.value.outcome_unknown is True and len(http.calls) == 1 and sleeps == []
+    assert 'an HTML page' in str(info.value) and 'sekret' not in str(info.value)
+
+
+@pytest.mark.parametrize('method', ['GET', 'DELETE'])
+def test_a_500_on_a_read_or_delete_is_retried_like_a_502(client, http, sleeps, method):
+    http.add(method, ROOT + '/x', status=500, json={'message': 'An internal server error occurred.'})
+    http.add(method, ROOT + '/x', status=200, json={'ok': True})
+    assert client.request(method, '/x', expect='object') == {'ok': True}
+    assert len(http.calls) == 2 and len(sleeps) == 1
 
 
 def test_connection_refused_retried_for_post(sleeps):

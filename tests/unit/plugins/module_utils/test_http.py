@@ -491,3 +491,186 @@ def test_counters_and_warnings_are_safe_across_threads(http):
 
 def test_module_constants():
     assert _http.DEFAULT_API_URL == 'https://circleci.com'
+
+
+# -- one attempt ends within timeout, the call within its deadline ----------------------
+
+def test_a_slow_answer_to_a_read_is_cut_at_timeout_and_retried_within_the_deadline():
+    # A body trickled byte by byte (the fake clock moves a quarter second per reading, so a
+    # reading per byte is the 2 bytes/s of the field report, without the wait).
+    server = OneShotServer(_trickle)
+    fake = FakeTime(tick=0.25)
+    try:
+        client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=2, timeout=3,
+                                sleep=fake.sleep, clock=fake.clock)
+        with pytest.raises(CircleCIError) as info:
+            client.get('/api/x')
+    finally:
+        server.close()
+    # Each attempt is cut at timeout (3 s) and tried again: three requests, not one; the last
+    # one ends at the call's deadline (3 x 3 s + the backoff caps of 0.5 and 1 s).
+    assert server.requests == ['GET /api/v1.1/api/x HTTP/1.1'] * 3
+    assert client.deadline_seconds == 10.5
+    assert str(info.value) == ('Could not reach CircleCI for GET /api/x at http://127.0.0.1:%d: the answer did not '
+                               'arrive in full within the deadline (after 2 retries)' % server.port)
+
+
+def test_one_slow_attempt_then_a_healthy_answer_succeeds():
+    answers = []
+
+    def slow_then_healthy(conn, stop):
+        if not answers:
+            answers.append('slow')
+            _trickle(conn, stop)
+        else:
+            conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{"ok": true}')
+
+    server = OneShotServer(slow_then_healthy)
+    fake = FakeTime(tick=0.25)
+    try:
+        client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=2, timeout=3,
+                                sleep=fake.sleep, clock=fake.clock)
+        assert client.get('/me') == {'ok': True}
+    finally:
+        server.close()
+    assert len(server.requests) == 2
+
+
+def test_a_slow_answer_to_a_write_is_not_repeated_and_says_the_outcome_is_unknown():
+    server = OneShotServer(_trickle)
+    fake = FakeTime(tick=0.25)
+    try:
+        client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=2, timeout=3,
+                                sleep=fake.sleep, clock=fake.clock)
+        with pytest.raises(CircleCIError) as info:
+            client.post('/api/x', {'value': 'sekret-1234567'})
+    finally:
+        server.close()
+    assert len(server.requests) == 1
+    assert info.value.outcome_unknown is True
+    assert str(info.value) == ('CircleCI may have acted on POST /api/x: the request was sent, then the answer did '
+                               'not arrive in full within timeout (3 s); check in CircleCI before running it again')
+
+
+# -- malformed api_url: one line that names the option ----------------------------------
+
+@pytest.mark.parametrize('given, detail', [
+    ('http://[::1', 'Invalid IPv6 URL'),
+    ('http://[::1/api', 'Invalid IPv6 URL'),
+    ('https://circleci.example:99999', 'Port out of range 0-65535'),
+    ('https://circleci.example:port', "Port could not be cast to integer value as 'port'"),
+])
+def test_a_malformed_api_url_is_one_line_naming_api_url(given, detail):
+    with pytest.raises(CircleCIError) as info:
+        normalize_api_url(given)
+    assert str(info.value) == ('api_url must be an http(s) URL of the CircleCI host such as https://circleci.com, '
+                               'got %r (%s)' % (given, detail))
+
+
+@pytest.mark.parametrize('given', ['https://user@circleci.example', 'https://user:pw@circleci.example',
+                                   'https://:pw@circleci.example', 'ftp://circleci.example',
+                                   'https://circleci.example?x=1', 'https://circleci.example#top', 'https://'])
+def test_an_api_url_with_credentials_or_extras_is_refused(given):
+    with pytest.raises(CircleCIError) as info:
+        normalize_api_url(given)
+    assert str(info.value) == ('api_url must be an http(s) URL of the CircleCI host such as https://circleci.com, '
+                               'got %r' % given)
+
+
+def test_a_malformed_api_url_fails_before_any_request(http):
+    with pytest.raises(CircleCIError, match=r"^api_url must be an http\(s\) URL .* \(Invalid IPv6 URL\)$"):
+        CircleCIClient(TOKEN, api_url='http://[::1')
+    assert len(http.calls) == 0
+
+
+# -- every composition of the encodings an echo may go through --------------------------
+
+def _compositions(depth):
+    """Every sequence of up to `depth` of these encodings, written here independently of the
+    scrubber: JSON string escapes (ASCII and not), URL encodings (all, path, form), HTML
+    escapes (with and without quotes), UTF-8 read as ISO-8859-1."""
+    from urllib.parse import quote, quote_plus
+    encodings = [
+        ('json', lambda t: json.dumps(t)[1:-1]),
+        ('json-utf8', lambda t: json.dumps(t, ensure_ascii=False)[1:-1]),
+        ('json-quoted', lambda t: json.dumps(t)),
+        ('url', lambda t: quote(t, safe='')),
+        ('url-path', quote),
+        ('url-form', lambda t: quote_plus(t, safe='')),
+        ('html', html.escape),
+        ('html-noquote', lambda t: html.escape(t, quote=False)),
+        ('latin1', lambda t: t.encode('utf-8').decode('latin-1')),
+    ]
+    chains = [((), lambda t: t)]
+    frontier = list(chains)
+    for dummy in range(depth):
+        frontier = [(names + (name,), (lambda f, g: lambda t: g(f(t)))(func, enc))
+                    for names, func in frontier for name, enc in encodings]
+        chains.extend(frontier)
+    return chains
+
+
+SECRETS_TO_ECHO = ['val-SECRET-"q"-\u00fcxyz', 'p&w<d>/with space+plus', 'back\\slash\'quote-1', TOKEN]
+
+
+@pytest.mark.parametrize('secret', SECRETS_TO_ECHO)
+def test_no_composition_of_encodings_leaks_a_secret(secret):
+    # Every encoding maps character by character, and leaves letters and digits as they are: an
+    # echo scrubbed right is the same echo of a plain marker in place of the secret, the marker
+    # masked (whatever quotes an encoding added around it stay, encoded as they were).
+    marker = 'M4RK3R'
+    leaks = []
+    for names, encode in _compositions(3):
+        text = scrub('CircleCI said: [%s] end' % encode(secret), [secret])
+        expected = 'CircleCI said: [%s] end' % encode(marker).replace(marker, '********')
+        if text != expected:
+            leaks.append('%s: %s' % ('+'.join(names) or 'as sent', text))
+    assert leaks == []
+
+
+def test_the_recorded_json_then_url_encoded_echo_is_scrubbed(http):
+    secret = 'val-SECRET-"q"-\u00fcxyz'
+    echo = '%22val-SECRET-%5C%22q%5C%22-%5Cu00fcxyz%22'
+    http.add(responses.POST, V2 + '/context/c1/environment-variable/X', status=400,
+             json={'message': 'invalid value %s' % echo})
+    with pytest.raises(CircleCIError) as info:
+        make().request('POST', '/context/c1/environment-variable/X', body={'value': secret}, api='v2')
+    text = str(info.value) + json.dumps(info.value.result())
+    assert 'SECRET' not in text and 'xyz' not in text
+    assert info.value.server_message == 'invalid value %22********%22'
+
+
+def test_a_secret_json_escaped_twice_leaves_no_character_after_the_mask():
+    secret = 'ends-with-quote"e'
+    twice = json.dumps(json.dumps(secret)[1:-1])[1:-1]
+    assert scrub('x %s y' % twice, [secret]) == 'x ******** y'
+
+
+# -- the error path reads any message CircleCI sends --------------------------------------
+
+@pytest.mark.parametrize('body, shown', [
+    ({'message': '{not json at all'}, '{not json at all'),
+    ({'message': '{"documentation_url": "https://docs.example"}'}, '{"documentation_url": "https://docs.example"}'),
+    ({'message': 42}, '42'),
+    ({'message': {'reason': 'quota'}}, '{"reason": "quota"}'),
+    ({'message': ['a', 'b']}, '["a", "b"]'),
+    ({'error': 'Invalid audience'}, 'Invalid audience'),
+    ({'error': {'code': 7}}, '{"code": 7}'),
+    ({'message': 'the message', 'error': 'the error'}, 'the message'),
+])
+def test_any_error_body_gives_one_clear_line(http, body, shown):
+    http.add(responses.GET, V2 + '/x', status=400, json=body)
+    with pytest.raises(CircleCIError) as info:
+        make().get('/x', api='v2')
+    assert str(info.value) == 'CircleCI answered 400 %s for GET /api/v2/x: CircleCI rejected the request' % shown
+    assert info.value.server_message == shown
+
+
+def test_the_hint_survives_the_retry_count(http):
+    fake = FakeTime()
+    for dummy in range(3):
+        http.add(responses.GET, V1 + '/x', status=502, json={'message': 'Bad Gateway'})
+    with pytest.raises(CircleCIError) as info:
+        make(fake, retries=2).get('/x')
+    assert str(info.value) == ('CircleCI answered 502 Bad Gateway for GET /x: a CircleCI server error; '
+                               'try again later (after 2 retries)')
