@@ -100,7 +100,8 @@ def normalize_api_url(api_url):
         # of range (ValueError each): one line naming the option, never the library's bare text.
         parts = urlsplit(url)
         valid = parts.scheme in ('http', 'https') and bool(parts.hostname) and not parts.query \
-            and not parts.fragment and parts.username is None and parts.password is None
+            and not parts.fragment and parts.username is None and parts.password is None \
+            and not any(c.isspace() or c in '<>"{}|\\^`' for c in parts.netloc)
         parts.port  # pylint: disable=pointless-statement
     except ValueError as exc:
         raise CircleCIError('api_url must be an http(s) URL of the CircleCI host such as %s, got %r (%s)'

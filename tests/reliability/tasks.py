@@ -22,6 +22,8 @@ V2 = '/api/v2'
 APP = V1 + '/project/github/acme/app'
 V2_APP = V2 + '/project/github/acme/app'
 ORG_GLOBAL = 'da6b2a35-8085-4a06-bac8-3aebf6987a25'
+# The seeded GitHub App project (tests/simulator/README.md).
+GHAPP = 'circleci/041bf957-9fbf-4f14-8998-f6a1515102bd/eafdaa3f-a5b1-4ccd-b9a7-77b8db20cd2f'
 IDEMPOTENT = ('GET', 'DELETE')
 
 
@@ -52,8 +54,9 @@ class Target(object):
 
 class Plugin(object):
 
-    def __init__(self, name, kind, args, targets, terms=None):
+    def __init__(self, name, kind, args, targets, terms=None, label=None):
         self.name = name
+        self.label = label or name  # a second row of one plugin (another API family) names itself
         self.kind = kind          # 'module' or 'lookup'
         self.args = args          # module arguments, or lookup keywords
         self.terms = terms        # lookup terms
@@ -93,6 +96,13 @@ PLUGINS = [
            [('PUT', V2 + '/context/%s/environment-variable/NEW_VAR' % ORG_GLOBAL, None)]),
     Plugin('circleci_context_info', 'module', dict(owner_slug='gh/acme', name='org-global'),
            [('GET', V2 + '/context/%s/environment-variable' % ORG_GLOBAL, 'page')]),
+    # The API v2 writes of variables and restrictions (a circleci/ project has no v1.1).
+    Plugin('circleci_envvar', 'module', dict(project_slug=GHAPP, name='NEW_VAR', value='new-value-3'),
+           [('GET', V2 + '/project/' + GHAPP + '/envvar', 'page'), ('POST', V2 + '/project/' + GHAPP + '/envvar', None)],
+           label='circleci_envvar-v2'),
+    Plugin('circleci_context', 'module', dict(owner_slug='gh/acme', name='org-global',
+                                              restrictions=[dict(type='expression', value='pipeline.git.branch == "main"')]),
+           [('POST', V2 + '/context/%s/restrictions' % ORG_GLOBAL, 'object')], label='circleci_context-restriction'),
     Plugin('circleci_builds', 'lookup', dict(limit=5), [('GET', APP, 'list')], terms=['acme/app']),
     Plugin('circleci_artifacts', 'lookup', dict(build_num=[1, 3], workers=2),
            [('GET', APP + '/3/artifacts', 'list')], terms=['acme/app']),
@@ -100,4 +110,4 @@ PLUGINS = [
            terms=['gh/acme/app']),
 ]
 
-BY_NAME = dict((p.name, p) for p in PLUGINS)
+BY_NAME = dict((p.name, p) for p in PLUGINS if p.label == p.name)

@@ -78,7 +78,11 @@ KINDS = {
                      ('slash-space-unicode', u'team a/b \u2713', 'C')],
     'text': [('empty', '', 'C'), ('unicode', UNI, 'C'), ('huge', HUGE, 'C'), ('dict', {'x': 1}, 'C')],
     'api_url': [('empty', '', 'R'), ('ftp', 'ftp://circleci.example', 'R'), ('query', 'https://circleci.example/?x=1', 'R'),
-                ('no-scheme', 'circleci.example', 'R'), ('dict', {'x': 1}, 'R')],
+                ('no-scheme', 'circleci.example', 'R'), ('dict', {'x': 1}, 'R'),
+                # Malformed URLs: one line that names api_url, never the library's bare text.
+                ('ipv6-unclosed', 'http://[::1', 'R'), ('ipv6-bad', 'http://[not-ipv6]:80', 'R'),
+                ('port-out-of-range', 'https://circleci.example:99999', 'R'), ('port-word', 'https://circleci.example:port', 'R'),
+                ('credentials', 'https://user@circleci.example', 'R'), ('space', 'https://circle ci.example', 'R')],
     'api_token': [('empty', '', 'R'), ('newline', 'tok\nen', 'R'), ('unicode', u'tok\u00e9n', 'R'), ('dict', {'x': 1}, 'C')],
     'timeout': [('zero', 0, 'R'), ('negative', -1, 'R'), ('word', 'abc', 'R')],
     'retries': [('negative', -1, 'R'), ('word', 'abc', 'R')],
@@ -219,6 +223,8 @@ COMBINATIONS = [
 def cells():
     out = []
     for plugin in tasks.PLUGINS:
+        if plugin.label != plugin.name:
+            continue  # a second row of a plugin: its options are the first row's
         for option, kind, base in OPTIONS[plugin.name]:
             for label, value, expect in KINDS[kind]:
                 key = (plugin.name, option, label)
@@ -280,6 +286,8 @@ def test_bad_input(sim, plugin, option, base, value, expect):
         assert HUGE not in message, 'a huge value is quoted whole in the message'
     if expect == 'R':
         assert result.get('failed'), 'accepted: %r' % (result,)
+        if option == 'api_url' and value and isinstance(value, str):
+            assert 'api_url' in result['msg'], result['msg']
         assert log == [], 'refused after %d request(s): %s' % (len(log), [(r['method'], r['path']) for r in log])
     elif expect == 'A':
         assert not result.get('failed'), result['msg']

@@ -196,6 +196,8 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
                                  json_only=path.startswith("/api/v2/"), echo=echo)
         if resp is None:
             resp = route_client_request(path, query, body)
+        if fault is not None and fault.get("trickle"):
+            resp = faults.trickled(resp, fault["trickle"])
         entry["status"] = resp.status_code
         if fault is not None and fault.get("drop") == "after_handled":
             # The request took effect (a write is stored); the answer never leaves.

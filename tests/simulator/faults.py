@@ -7,7 +7,8 @@ downloads; never the control API), in order; the first match is consumed.
 ``drop`` says when the connection is dropped: ``"before_read"`` (the request body is never read:
 nothing can have happened), ``true`` / ``"after_read"`` (read, never handled) or
 ``"after_handled"`` (handled, so a write took effect, and then no answer). ``echo`` puts the
-request as received (request line, headers, body) into the answer, as a careless server does."""
+request as received (request line, headers, body) into the answer, as a careless server does.
+``trickle`` (seconds) sends the answer, the fault's or the route's own, one byte at a time."""
 
 from __future__ import annotations
 
@@ -49,12 +50,33 @@ def make_fault(fault_id: int, body: dict) -> dict:
     echo = body.get("echo", False)
     if not isinstance(echo, bool):
         raise ValueError("echo must be true or false")
+    try:
+        trickle = float(body.get("trickle", 0) or 0)
+    except (TypeError, ValueError):
+        raise ValueError("trickle must be a number of seconds between two bytes") from None
     fault = {"id": fault_id, "method": str(body.get("method", "*")).upper(), "path": path, "count": count,
              "remaining": count, "status": status, "retry_after": body.get("retry_after"),
              "body": body.get("body"), "delay": delay, "drop": bool(drop) if isinstance(drop, bool) else drop}
     if echo:
         fault["echo"] = True
+    if trickle > 0:
+        fault["trickle"] = trickle
     return fault
+
+
+def trickled(resp: Response, seconds: float, sleep=time.sleep) -> Response:
+    """The answer sent one byte every ``seconds`` (its Content-Length announced at once), as a
+    slow link or an overloaded proxy delivers it: the headers arrive in time, the body does not."""
+    body = resp.get_data()
+
+    def slowly():
+        for i in range(len(body)):
+            sleep(seconds)
+            yield body[i:i + 1]
+
+    out = Response(slowly(), status=resp.status_code, headers=dict(resp.headers), direct_passthrough=True)
+    out.headers["Content-Length"] = str(len(body))
+    return out
 
 
 def take(faults: list[dict], method: str, path: str, only=None) -> dict | None:

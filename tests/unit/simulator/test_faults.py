@@ -130,3 +130,25 @@ def test_an_echo_fault_through_a_real_server_shows_the_token_and_body(sim):
     message = resp.json()["message"]
     assert message.startswith("Bad request: POST /api/v1.1/project/github/acme/app/envvar\n")
     assert "Circle-Token: %s\n" % TOKEN in message and message.endswith('{"name": "A", "value": "s3cret value"}')
+
+
+def test_make_fault_trickle_is_validated():
+    assert faults.make_fault(1, {"trickle": "0.05"})["trickle"] == 0.05
+    assert "trickle" not in faults.make_fault(1, {"trickle": 0})
+    with pytest.raises(ValueError, match="trickle must be a number of seconds"):
+        faults.make_fault(1, {"trickle": "slow"})
+
+
+def test_a_trickle_fault_sends_the_routes_own_answer_one_byte_at_a_time(sim):
+    import time
+    envvar = "/project/github/acme/app/envvar"
+    healthy = sim.call("GET", envvar).content
+    sim.control("POST", "/faults", json={"method": "GET", "path": "envvar$", "trickle": 0.01})
+    start = time.monotonic()
+    resp = sim.call("GET", envvar, stream=True)
+    head = time.monotonic() - start
+    body = b"".join(resp.iter_content(chunk_size=1))
+    assert body == healthy and resp.headers["Content-Length"] == str(len(healthy))
+    # The headers come at once, the body byte by byte over at least len * 0.01 s.
+    assert time.monotonic() - start >= len(healthy) * 0.01 > head
+    assert sim.control("GET", "/requests").json()[-1]["fault"] == 1

@@ -569,7 +569,8 @@ def test_a_malformed_api_url_is_one_line_naming_api_url(given, detail):
 
 @pytest.mark.parametrize('given', ['https://user@circleci.example', 'https://user:pw@circleci.example',
                                    'https://:pw@circleci.example', 'ftp://circleci.example',
-                                   'https://circleci.example?x=1', 'https://circleci.example#top', 'https://'])
+                                   'https://circleci.example?x=1', 'https://circleci.example#top', 'https://',
+                                   'https://circle ci.example', 'https://a<b>.example'])
 def test_an_api_url_with_credentials_or_extras_is_refused(given):
     with pytest.raises(CircleCIError) as info:
         normalize_api_url(given)
