@@ -1,14 +1,16 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Secrets at -vvvv: every module and lookup in one real ansible-playbook run, three scenarios side
-by side (three hosts, -f 3, each with a simulator of its own):
+"""Secrets at -vvvv: every module and lookup in one real ansible-playbook run, four scenarios side
+by side (four hosts, -f 4, each with a simulator of its own):
 
 ok    the healthy simulator: every task succeeds;
 e400  every request answered 400 with the request echoed (request line, headers with the token,
       body with the secrets) in a JSON message;
 e500  every request answered by an HTML 500 page without a title that echoes the request twice,
-      as it came and HTML-escaped.
+      as it came and HTML-escaped;
+e400enc every request answered 400 with the request echoed JSON-escaped then URL-encoded (as
+      recorded on circleci.com), URL-encoded alone and JSON-escaped alone.
 
 With the echo, the writes (POST, PUT) are echoed first, so that the requests carrying the secrets
 reach it; then reads and deletes too. The token, a variable value with quotes, a backslash, a
@@ -25,6 +27,8 @@ import html
 import json
 import re
 
+from urllib.parse import quote
+
 import pytest
 
 import rellib
@@ -37,11 +41,18 @@ MARKERS = ('ZX9Tok', 'VAL7731', 'HRKU5512')
 
 HTML_500 = ('<html><body><h1>Internal Server Error</h1><pre>{echo_html}</pre>'
             '<p>while handling {echo}</p></body></html>')
+# As recorded on circleci.com: the request quoted as a JSON string, then URL-encoded, in a JSON
+# message (and once more URL-encoded alone, and JSON-escaped alone).
+ENCODED_400 = '{"message": "invalid request %22{echo_json_url}%22 (%22{echo_url}%22) [{echo_json}]"}'
 
 TASKS = r'''
     - name: envvar
       ciops.circleci.circleci_envvar:
         project_slug: gh/acme/app
+        variables: [{name: SECRET_VAR, value: "{{ var_value }}"}]
+    - name: envvar_v2
+      ciops.circleci.circleci_envvar:
+        project_slug: circleci/041bf957-9fbf-4f14-8998-f6a1515102bd/eafdaa3f-a5b1-4ccd-b9a7-77b8db20cd2f
         variables: [{name: SECRET_VAR, value: "{{ var_value }}"}]
     - name: context_envvar
       ciops.circleci.circleci_context_envvar:
@@ -137,7 +148,7 @@ PLAY = r'''
 %s
 '''
 
-SCENARIOS = ('ok', 'e400', 'e500')
+SCENARIOS = ('ok', 'e400', 'e500', 'e400enc')
 
 
 def fault(method, status, body=None):
@@ -148,8 +159,9 @@ def fault(method, status, body=None):
 
 
 def host_vars(scenario, sim):
-    """Each scenario is a host with a simulator of its own, so that the three run side by side."""
-    status, body = {'ok': (None, None), 'e400': (400, None), 'e500': (500, HTML_500)}[scenario]
+    """Each scenario is a host with a simulator of its own, so that the four run side by side."""
+    status, body = {'ok': (None, None), 'e400': (400, None), 'e500': (500, HTML_500),
+                    'e400enc': (400, ENCODED_400)}[scenario]
     return dict(sim_root=sim.root, scenario=scenario,
                 write_faults=[fault(m, status, body) for m in ('POST', 'PUT')] if status else [],
                 read_fault=fault('*', status, body) if status else None)
@@ -162,16 +174,17 @@ def playbook():
 
 
 def forms(secret):
-    """The forms a secret could leak in: as given, JSON- and HTML-escaped, each long line."""
+    """The forms a secret could leak in: as given, JSON- and HTML-escaped, URL-encoded (after JSON
+    escaping too), each long line."""
     out = set([secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]])
-    out.update([html.escape(f) for f in list(out)])
+    out.update([html.escape(f) for f in list(out)] + [quote(f, safe='') for f in list(out)])
     out.update(line.strip() for line in secret.splitlines() if len(line.strip()) >= 8)
     return out
 
 
 @pytest.fixture(scope='module')
 def run(tmp_path_factory):
-    """One -vvvv run: three hosts (scenarios), each against a simulator of its own with the distinctive token."""
+    """One -vvvv run: four hosts (scenarios), each against a simulator of its own with the distinctive token."""
     sims = dict((name, rellib.Simulator(token=TOKEN)) for name in SCENARIOS)
     workdir = tmp_path_factory.mktemp('secrets')
     key = rellib.private_key()[0]
@@ -183,7 +196,7 @@ def run(tmp_path_factory):
     (workdir / 'inventory.ini').write_text('[scenarios]\n%s\n' % '\n'.join(SCENARIOS))
     try:
         rc, out, err, seconds = rellib.ansible_playbook(
-            str(workdir), playbook(), ['-vvvv', '-f', '3', '-i', str(workdir / 'inventory.ini'), '-e', '@%s' % secrets_file])
+            str(workdir), playbook(), ['-vvvv', '-f', str(len(SCENARIOS)), '-i', str(workdir / 'inventory.ini'), '-e', '@%s' % secrets_file])
         log = [entry for sim in sims.values() for entry in sim.requests()]
     finally:
         for sim in sims.values():
@@ -213,7 +226,7 @@ def test_every_task_succeeds_against_the_healthy_simulator(run):
             assert 'fatal: [ok]' not in text
 
 
-@pytest.mark.parametrize('host, status', [('e400', 400), ('e500', 500)])
+@pytest.mark.parametrize('host, status', [('e400', 400), ('e500', 500), ('e400enc', 400)])
 def test_every_task_met_the_echo(run, host, status):
     for name, text in tasks_of(run['out']).items():
         if name in PLUGIN_TASKS:

@@ -13,9 +13,12 @@ request as received (request line, headers, body) into the answer, as a careless
 from __future__ import annotations
 
 import html
+import json
 import re
 import socket
 import time
+
+from urllib.parse import quote
 
 from flask import Response
 
@@ -121,11 +124,24 @@ def echo_text(method: str, target: str, headers, body: bytes) -> str:
     return "\n".join(lines) + "\n\n" + body.decode("utf-8", "replace")
 
 
+# The encodings an echo can come back in, by placeholder: recorded circleci.com 400s quoted a
+# request body JSON-escaped and then URL-encoded ("{echo_json_url}").
+ECHO_FORMS = {
+    "{echo_html}": html.escape,
+    "{echo_json}": lambda text: json.dumps(text)[1:-1],
+    "{echo_url}": lambda text: quote(text, safe=""),
+    "{echo_json_url}": lambda text: quote(json.dumps(text), safe=""),
+    "{echo}": lambda text: text,
+}
+
+
 def _echoed(status: int, body, echo: str):
-    """The fault body with the echo in it: "{echo}" / "{echo_html}" (HTML-escaped) in a text
-    body are replaced; a JSON body (or none) gets it appended to its message."""
+    """The fault body with the echo in it: each placeholder of ECHO_FORMS in a text body is
+    replaced by the echo in that encoding; a JSON body (or none) gets it appended to its message."""
     if isinstance(body, str):
-        return body.replace("{echo_html}", html.escape(echo)).replace("{echo}", echo)
+        for placeholder, encode in ECHO_FORMS.items():
+            body = body.replace(placeholder, encode(echo))
+        return body
     body = dict(body) if isinstance(body, dict) else {}
     body["message"] = "%s: %s" % (body.get("message") or STATUS_TEXT.get(status, "Simulated fault"), echo)
     return body

@@ -152,3 +152,11 @@ def test_a_trickle_fault_sends_the_routes_own_answer_one_byte_at_a_time(sim):
     # The headers come at once, the body byte by byte over at least len * 0.01 s.
     assert time.monotonic() - start >= len(healthy) * 0.01 > head
     assert sim.control("GET", "/requests").json()[-1]["fault"] == 1
+
+
+def test_echo_placeholders_give_each_encoding():
+    fault = faults.make_fault(1, {"status": 400, "echo": True,
+                                  "body": '{"message": "[{echo_json_url}] [{echo_url}] [{echo_json}] [{echo_html}]"}'})
+    resp = faults.answer(fault, {}, {}, "application/json", echo='v "q" \u00fc')
+    assert resp.get_data(as_text=True) == ('{"message": "[%22v%20%5C%22q%5C%22%20%5Cu00fc%22] [v%20%22q%22%20%C3%BC] '
+                                           '[v \\"q\\" \\u00fc] [v &quot;q&quot; \u00fc]"}')
