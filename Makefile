@@ -2,7 +2,7 @@
 #
 #   make test         every layer below, then a summary table (what .ci/run runs)
 #   make venv         .venv (Python 3.12) with requirements-dev.txt, rebuilt when it changes
-#   make unit         pytest tests/unit (collection + simulator tests) in the dev venv
+#   make unit         pytest tests/unit but tests/unit/plugins (simulator, docs, hack, event source, registry)
 #   make sanity       ansible-test sanity --venv --python 3.12
 #   make units        ansible-test units --venv --python 3.12 (tests/unit/plugins)
 #   make integration  ansible-test integration --venv --python 3.12 against the simulator
@@ -118,11 +118,14 @@ sync:
 	hack/sync-build.sh
 
 # ---------------------------------------------------------------- layers
-# pytest straight from the dev venv: the collection's unit tests and the
-# simulator's own tests. PYTHONPATH makes ansible_collections.ciops.circleci
-# importable (a PEP 420 namespace package rooted at build/collections).
+# pytest straight from the dev venv: everything under tests/unit but the plugins' own unit
+# tests (the simulator, the docs, hack/, the event source, the registry), which `units` runs
+# through ansible-test on Python 3.12 and `py311` on 3.11: each test once per Python and
+# ansible-core pair. PYTHONPATH makes ansible_collections.ciops.circleci importable (a PEP 420
+# namespace package rooted at build/collections).
 unit: $(VENV_STAMP) sync
-	cd $(BUILD) && PYTHONPATH=$(COLLECTIONS) $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/unit
+	cd $(BUILD) && PYTHONPATH=$(COLLECTIONS) $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/unit \
+		--ignore=tests/unit/plugins
 
 sanity: $(VENV_STAMP) sync
 	$(VENV)/bin/python hack/ansible-test-pip-bootstrap.py

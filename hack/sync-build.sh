@@ -47,7 +47,7 @@ if [ -d "${keep}" ]; then
 fi
 
 # A repository of its own: ansible-test (and ansible-lint) list content with
-# git, and from inside /work/main's tree they would see only ignored files.
+# git, and from inside the checkout's tree (build/ is ignored there) they would see nothing.
 # Nothing is committed: untracked-but-not-ignored is what they list.
 git -C "${dest}" init -q
 echo "synced collection copy: ${dest#"${root}"/}"

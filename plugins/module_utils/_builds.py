@@ -5,7 +5,7 @@
 """Builds: one normalised shape for CircleCI build objects, and the wait loop.
 
 CircleCI answers with differently shaped build objects depending on the
-endpoint (spec defect 8/9: trigger -> Build or BuildSummary, list ->
+endpoint (the v1 Swagger description splits them over three schemas: trigger -> Build or BuildSummary, list ->
 BuildSummary, single GET -> BuildDetail, retry/cancel -> Build). Every plugin
 that returns a build passes it through ``normalize_build`` so that playbooks
 see the same keys whatever endpoint produced them.

@@ -25,7 +25,8 @@ from ansible_collections.ciops.circleci.plugins.module_utils._project import (
     parse_project_slug,
 )
 
-# CircleCI's limits (API-V2-FACTS: contexts).
+# CircleCI's documented limits: context names up to 200 characters, variable names up to 300,
+# values up to 32k characters, 100 variables per context.
 CONTEXT_NAME_MAX = 200
 ENVVAR_NAME_MAX = 300
 VALUE_MAX = 32768

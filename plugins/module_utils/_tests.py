@@ -11,7 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# CircleCI's test "result" is a free string (spec defect 11): these words pass or skip,
+# CircleCI's test "result" is a free string (the v1 Swagger description types it with the build
+# status enum, which it is not): these words pass or skip,
 # anything else (failure, failed, error, timedout, unknown, missing) is failing.
 PASSED_RESULTS = frozenset(('success', 'passed', 'pass', 'ok', 'fixed'))
 SKIPPED_RESULTS = frozenset(('skipped', 'skip', 'not_run', 'ignored'))

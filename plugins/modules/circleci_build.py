@@ -359,7 +359,8 @@ from ansible_collections.ciops.circleci.plugins.module_utils._module import Circ
 
 
 def check_trigger(revision=None, tag=None, parallel=None, build_parameters=None):
-    """Rules of the build trigger body (spec defect 10): at most one of revision/tag."""
+    """Rules of the build trigger body: at most one of revision/tag (CircleCI refuses both together;
+    the v1 Swagger description says so only in prose)."""
     if revision and tag:
         raise CircleCIError('revision and tag are mutually exclusive: give one of them')
     if parallel is not None and (isinstance(parallel, bool) or not isinstance(parallel, int) or parallel < 1):
