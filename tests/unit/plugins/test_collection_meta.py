@@ -36,9 +36,22 @@ def _documentation(name):
     raise AssertionError('%s has no DOCUMENTATION' % name)
 
 
+def action_group_problem(name):
+    """Why the module ``name`` is not in the action group, or None (tests/unit/test_registry.py uses it too)."""
+    if name not in (_runtime().get('action_groups') or {}).get('circleci', []):
+        return 'meta/runtime.yml: add %s to action_groups.circleci (module_defaults: group/ciops.circleci.circleci)' % name
+    return None
+
+
 def test_every_module_is_in_the_action_group_and_nothing_else():
     assert MODULES, 'no modules found'
-    assert sorted(_runtime()['action_groups']['circleci']) == MODULES
+    group = _runtime()['action_groups']['circleci']
+    problems = [problem for problem in (action_group_problem(name) for name in MODULES) if problem]
+    problems += ['meta/runtime.yml: action_groups.circleci lists %s, which is no module' % name
+                 for name in sorted(set(group) - set(MODULES))]
+    problems += ['meta/runtime.yml: action_groups.circleci lists %s twice' % name
+                 for name in sorted(set(n for n in group if group.count(n) > 1))]
+    assert sorted(group) == MODULES, '; '.join(problems)
 
 
 def test_requires_ansible():
