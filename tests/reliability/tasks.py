@@ -9,6 +9,9 @@ To add a plugin, add a Plugin row: its task must run against the freshly reset s
 path exactly), and the shape the plugin needs from its answer: 'object', 'list' or 'page' when
 it reads the body, None when a write's answer may be empty (CircleCI answers some writes with
 an empty body).
+
+tests/unit/test_registry.py fails when a plugin has no row here (or its requests are not routed by
+the simulator), no entry in test_bad_input.OPTIONS, or no task in test_secrets.TASKS.
 """
 
 from __future__ import absolute_import, division, print_function

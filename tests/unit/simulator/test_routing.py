@@ -95,6 +95,12 @@ def test_every_routes_file_is_registered():
     assert stray == [] and len(served) == len(declared), "app.py serves routes of no routes_*.py file: %s" % stray
 
 
+def test_every_routes_file_has_its_tests():
+    here = os.path.dirname(os.path.abspath(__file__))
+    untested = [name for name in ROUTE_FILES if not os.path.isfile(os.path.join(here, "test_%s.py" % name))]
+    assert untested == [], "tests/unit/simulator has no test_<file>.py for %s" % ", ".join(untested)
+
+
 def sample_path(route) -> str:
     """A raw path the route's pattern matches: its literals, and a sample value for each placeholder."""
     return "/" + "/".join(token[1] if token[0] == "lit" else SAMPLE_SEGMENTS[token[2]] for token in route.tokens)
