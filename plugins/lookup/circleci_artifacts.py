@@ -243,6 +243,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ciops.circleci.plugins.module_utils import _v2
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._fields import field
 from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
     check_uuid,
     current_workflows,
@@ -379,7 +380,7 @@ def plan_v2(terms, default_vcs_type, pipeline_id=None, workflow_id=None, jobs=No
 
 def project_of(workflow, project):
     """The project of a workflow, as CircleCI names it; it must be the term's, when one was given."""
-    slug = workflow.get('project_slug')
+    slug = field(workflow, 'project_slug')
     found = parse_project_slug(slug) if slug else project
     if found is None:
         raise CircleCIError('CircleCI did not say which project workflow %s belongs to: give the project as a term'
@@ -404,8 +405,9 @@ def read_pipeline_artifacts(client, project, pipeline_id=None, workflow_id=None,
         for job in job_list:
             if jobs is not None and job.get('name') not in jobs:
                 continue
-            if job.get('type', 'build') == 'build' and job.get('job_number') is not None:
-                selected.append((project_of(workflow, project), workflow, job))
+            # Multi-word fields of v2 answers are read through _fields, in either spelling.
+            if job.get('type', 'build') == 'build' and field(job, 'job_number') is not None:
+                selected.append((project_of(workflow, project), workflow, dict(job, job_number=field(job, 'job_number'))))
     if jobs is not None:
         names = set(j.get('name') for job_list in job_lists for j in job_list)
         missing = [n for n in jobs if n not in names]
@@ -417,7 +419,7 @@ def read_pipeline_artifacts(client, project, pipeline_id=None, workflow_id=None,
     def artifacts_of(entry):
         job_project, workflow, job = entry
         items = client.paginate_v2(_v2.project_path(job_project, str(job['job_number']), 'artifacts'))
-        return [dict(a, project=job_project.slug, pipeline_id=workflow.get('pipeline_id'), workflow=workflow.get('name'),
+        return [dict(a, project=job_project.slug, pipeline_id=field(workflow, 'pipeline_id'), workflow=workflow.get('name'),
                      workflow_id=workflow.get('id'), job=job.get('name'), job_number=job['job_number'],
                      build_num=job['job_number'])
                 for a in items if isinstance(a, dict)]

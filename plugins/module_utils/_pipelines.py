@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.ciops.circleci.plugins.module_utils._builds import iso_time, next_poll_interval, utc_now
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._fields import field, pick
 from ansible_collections.ciops.circleci.plugins.module_utils._tests import summarise
 
 
@@ -209,6 +210,11 @@ def canonical_slug(slug):
     return '/'.join(parts)
 
 
+# Every field of a pipeline, workflow or job is read through _fields, in snake_case or kebab-case: the
+# published v2 reference and the recorded answers both spell these snake_case (created_at, project_slug,
+# pipeline_number, job_number, approval_request_id, ...), but the reference is known to disagree with the
+# wire elsewhere (checkout keys, webhooks), and where nothing was recorded a client reads both spellings.
+
 def normalize_pipeline(raw, web, slug=None):
     """A v2 pipeline (trigger answer, GET /pipeline/{id}, list item) -> exactly PIPELINE_FIELDS.
 
@@ -216,46 +222,55 @@ def normalize_pipeline(raw, web, slug=None):
     """
     if not isinstance(raw, dict):
         raise CircleCIError('CircleCI described a pipeline with %s instead of a JSON object' % type(raw).__name__)
-    vcs = raw.get('vcs') if isinstance(raw.get('vcs'), dict) else {}
-    project_slug = canonical_slug(raw.get('project_slug')) or slug
+    vcs = field(raw, 'vcs')
+    vcs = pick(vcs if isinstance(vcs, dict) else {}, ('branch', 'tag', 'revision'))
+    project_slug = canonical_slug(field(raw, 'project_slug')) or slug
     errors = []
-    for error in raw.get('errors') or []:
+    listed = field(raw, 'errors')
+    for error in listed if isinstance(listed, list) else []:
         if isinstance(error, dict):
-            errors.append({'type': error.get('type'), 'message': error.get('message')})
-    out = dict((key, raw.get(key)) for key in ('id', 'number', 'state', 'created_at', 'updated_at'))
-    out.update(project_slug=project_slug, branch=vcs.get('branch'), tag=vcs.get('tag'),
-               revision=vcs.get('revision'), errors=errors,
-               url=pipeline_url(web, project_slug, raw.get('number')))
+            errors.append(pick(error, ('type', 'message')))
+    out = pick(raw, ('id', 'number', 'state', 'created_at', 'updated_at'))
+    out.update(vcs)
+    out.update(project_slug=project_slug, errors=errors, url=pipeline_url(web, project_slug, out['number']))
     return out
 
 
 def normalize_workflow(raw, web, slug=None, number=None):
     if not isinstance(raw, dict):
         raise CircleCIError('CircleCI described a workflow with %s instead of a JSON object' % type(raw).__name__)
-    slug = canonical_slug(raw.get('project_slug')) or slug
-    number = raw.get('pipeline_number') if raw.get('pipeline_number') is not None else number
-    out = dict((key, raw.get(key)) for key in WORKFLOW_FIELDS if key != 'url')
-    out['url'] = workflow_url(web, slug, number, raw.get('id'))
-    out['pipeline_id'] = raw.get('pipeline_id')
+    slug = canonical_slug(field(raw, 'project_slug')) or slug
+    number = field(raw, 'pipeline_number', number)
+    out = pick(raw, [key for key in WORKFLOW_FIELDS if key != 'url'] + ['pipeline_id'])
+    out['url'] = workflow_url(web, slug, number, out['id'])
     return out
 
 
 def normalize_job(raw):
     if not isinstance(raw, dict):
         raise CircleCIError('CircleCI described a job with %s instead of a JSON object' % type(raw).__name__)
-    return dict((key, raw.get(key)) for key in JOB_FIELDS)
+    return pick(raw, JOB_FIELDS)
 
 
-def current_workflows(workflows, prefer=()):
+_NO_TIME = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+
+
+def current_workflows(workflows, prefer=(), replaced=()):
     """The workflows that count now: after a rerun CircleCI lists the old and the new run of a
-    workflow under one name, and the newest one (by created_at; ids in ``prefer`` first) counts.
+    workflow under one name, and the newest one counts: ids in ``prefer`` first (a rerun's new
+    ids), then any run whose id is not in ``replaced`` (the runs a rerun replaced), then by
+    created_at, compared as times; a run without a readable created_at loses to a dated one, and
+    of two equally dated runs the first listed wins (CircleCI lists the newest first).
     The order is CircleCI's, each name at the place of its first appearance."""
     prefer = set(prefer or ())
+    replaced = set(replaced or ())
     chosen = {}
     order = []
     for index, workflow in enumerate(workflows or []):
-        name = workflow.get('name')
-        key = (workflow.get('id') in prefer, workflow.get('created_at') or '', -index)
+        name = field(workflow, 'name')
+        workflow_id = field(workflow, 'id')
+        created = parse_time(field(workflow, 'created_at'))
+        key = (workflow_id in prefer, workflow_id not in replaced, created is not None, created or _NO_TIME, -index)
         if name not in chosen:
             order.append(name)
             chosen[name] = (key, workflow)
@@ -305,9 +320,21 @@ def describe_workflows(workflows):
                      for w in workflows)
 
 
+def error_message(error):
+    """One pipeline error ({type, message}, either may be missing) as a phrase."""
+    message, kind = error.get('message'), error.get('type')
+    if message not in (None, ''):
+        return str(message)
+    if kind not in (None, ''):
+        return 'a %s error, without a message' % kind
+    return 'an error CircleCI did not describe'
+
+
 def error_messages(pipeline):
-    return '; '.join(e.get('message') or e.get('type') or 'unknown error' for e in pipeline.get('errors') or []) \
-        or 'CircleCI gave no reason'
+    """The errors of a (normalised) pipeline, joined; 'CircleCI gave no reason' when it has none."""
+    errors = pipeline.get('errors')
+    phrases = [error_message(e) for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+    return '; '.join(phrases) or 'CircleCI gave no reason'
 
 
 # ---------------------------------------------------------------------------
@@ -402,12 +429,27 @@ ON_HOLD = 'on_hold'            # every unfinished workflow waits for an approval
 ERRORED = 'errored'            # the pipeline errored: no workflow will run
 NO_WORKFLOW = 'no_workflow'    # no workflow appeared within first_workflow_timeout
 TIMEOUT = 'timeout'            # wait_timeout passed first
+POLL_FAILED = 'poll_failed'    # MAX_FAILED_POLLS reads in a row failed
 
 RATE_LIMIT_FACTOR = 2.0
+# A read that fails during a wait (see transient) does not end it: the wait ends when this many reads in a
+# row have failed, or at its deadline. Reads are idempotent, so trying one again later is always safe.
+MAX_FAILED_POLLS = 3
+
+
+def transient(exc):
+    """Whether a read that failed with ``exc`` (a CircleCIError) may succeed when tried again later: a 5xx
+    answer (after the client's own retries), an HTML page (a proxy's, whatever its status), a 2xx answer
+    whose body is not the JSON expected, or no answer at all. A JSON 4xx answer (401, 403, 404, ...) will
+    not change by waiting, and a write whose outcome is unknown is never taken for a passing failure."""
+    if exc.outcome_unknown:
+        return False
+    status = exc.status
+    return status is None or status >= 500 or 200 <= status < 300 or bool(exc.html)
 
 
 class _History(object):
-    """Every change of the pipeline's state or of a workflow's status, with its time."""
+    """Every change of the pipeline's state or of a workflow's status, and every failed read, with its time."""
 
     def __init__(self, now):
         self.entries = []
@@ -422,10 +464,16 @@ class _History(object):
         self.entries.append({'time': iso_time(self._now()), 'seconds': round(seconds, 1), 'what': what,
                              'name': name, 'id': item_id, 'status': status})
 
+    def failed_poll(self, seconds, pipeline_id, exc):
+        """A read that failed; each one is recorded, with the client's message (never a secret: it is scrubbed)."""
+        self.entries.append({'time': iso_time(self._now()), 'seconds': round(seconds, 1), 'what': 'poll',
+                             'name': None, 'id': pipeline_id, 'status': 'failed', 'error': str(exc)})
+
 
 def wait_for_pipeline(read_pipeline, read_workflows, timeout, poll_interval, first_workflow_timeout=60,
                       stop_on_hold=False, success_statuses=DEFAULT_SUCCESS_STATUSES, pipeline=None, workflows=None,
-                      expect_ids=(), released=(), clock=time.monotonic, sleep=time.sleep, now=utc_now):
+                      expect_ids=(), replaced=(), released=(), read_final=None, clock=time.monotonic,
+                      sleep=time.sleep, now=utc_now):
     """Follow a pipeline until its outcome is known, or ``timeout`` seconds have passed.
 
     One request per poll: ``read_pipeline()`` (a normalised pipeline) until its state
@@ -434,23 +482,36 @@ def wait_for_pipeline(read_pipeline, read_workflows, timeout, poll_interval, fir
     interval is _builds.next_poll_interval's (poll_interval for a minute, then growing);
     a poll answered 429 after the client's own retries doubles the next interval.
 
+    A poll that fails transiently (see transient) is recorded in the history and the wait goes
+    on; MAX_FAILED_POLLS failed polls in a row end it (outcome POLL_FAILED). Any other
+    CircleCIError of a read is raised.
+
     ``pipeline``/``workflows`` are what the caller knows already (the trigger's answer,
     the workflows read before an approval): no request repeats them, the first poll
     comes after one interval. ``expect_ids`` are workflow ids that must be listed before
-    the wait can end (a rerun's new workflows); ``released`` are workflows just approved,
-    whose on_hold status does not count until they have been seen leaving it.
+    the wait can end (a rerun's new workflows); ``replaced`` are the ids of workflows a rerun
+    replaced without naming the new run: the wait goes on while one of them is still the
+    newest run of its name. ``released`` are workflows just approved, whose on_hold status
+    does not count until they have been seen leaving it.
+
+    ``read_final(pipeline, workflows) -> (pipeline, workflows)``, when given, is read once the
+    outcome is known (say, the jobs of each workflow), with the same patience: a transient
+    failure is tried again after ``poll_interval`` seconds, up to MAX_FAILED_POLLS in a row.
 
     Returns a dict: pipeline, workflows (current runs, see current_workflows), history,
-    waited_seconds, outcome (FINISHED, ON_HOLD, ERRORED, NO_WORKFLOW, TIMEOUT), polls,
-    rate_limited.
+    waited_seconds, outcome (FINISHED, ON_HOLD, ERRORED, NO_WORKFLOW, TIMEOUT, POLL_FAILED), polls,
+    rate_limited, failed_polls, and last_error: the CircleCIError of the last read when it failed
+    (with POLL_FAILED, or a TIMEOUT that came while reads failed), else None.
     """
     if poll_interval is None or poll_interval <= 0:
         raise ValueError('poll_interval must be positive')
     start = clock()
     history = _History(now)
     expect_ids = set(expect_ids or ())
+    replaced = set(replaced or ())
     released = set(released or ())
-    stats = {'polls': 0, 'rate_limited': 0}
+    stats = {'polls': 0, 'rate_limited': 0, 'failed_polls': 0}
+    failures = {'in_a_row': 0, 'last': None}
 
     def elapsed():
         return clock() - start
@@ -464,13 +525,27 @@ def wait_for_pipeline(read_pipeline, read_workflows, timeout, poll_interval, fir
             if w.get('id') in released and w.get('status') != 'on_hold':
                 released.discard(w.get('id'))
 
+    def patient(exc):
+        """A read failed: raise unless the failure is transient; True while the wait may go on."""
+        if not transient(exc):
+            raise exc
+        stats['failed_polls'] += 1
+        failures['in_a_row'] += 1
+        failures['last'] = exc
+        history.failed_poll(elapsed(), pipeline.get('id') if pipeline else None, exc)
+        return failures['in_a_row'] < MAX_FAILED_POLLS
+
+    def read_well():
+        failures['in_a_row'] = 0
+        failures['last'] = None
+
     if pipeline is None:
         stats['polls'] += 1
         pipeline = read_pipeline()
     note_pipeline()
     settled_at = 0.0 if pipeline.get('state') in PIPELINE_SETTLED else None
     if workflows is not None:
-        workflows = current_workflows(workflows, expect_ids)
+        workflows = current_workflows(workflows, expect_ids, replaced)
         note_workflows()
     continuation_since = None
 
@@ -481,6 +556,8 @@ def wait_for_pipeline(read_pipeline, read_workflows, timeout, poll_interval, fir
         if settled_at is None or workflows is None:
             return None
         if expect_ids - set(w.get('id') for w in workflows):
+            return None
+        if any(w.get('id') in replaced for w in workflows):
             return None
         if not workflows or awaiting_continuation(workflows):
             if workflows and continuation_since is None:
@@ -515,7 +592,7 @@ def wait_for_pipeline(read_pipeline, read_workflows, timeout, poll_interval, fir
                 if pipeline.get('state') in PIPELINE_SETTLED:
                     settled_at = elapsed()
             else:
-                workflows = current_workflows(read_workflows(), expect_ids)
+                workflows = current_workflows(read_workflows(), expect_ids, replaced)
                 note_workflows()
                 if not workflows:
                     # Until its config has compiled a created pipeline may still turn errored: no single
@@ -523,11 +600,26 @@ def wait_for_pipeline(read_pipeline, read_workflows, timeout, poll_interval, fir
                     pipeline = read_pipeline()
                     note_pipeline()
             penalty = 1.0
+            read_well()
         except CircleCIError as exc:
-            if exc.status != 429:
-                raise
-            # The client honoured Retry-After and still got 429: poll less often, keep waiting.
-            stats['rate_limited'] += 1
-            penalty = min(penalty * RATE_LIMIT_FACTOR, 4.0)
+            if exc.status == 429 and not exc.outcome_unknown:
+                # The client honoured Retry-After and still got 429: poll less often, keep waiting.
+                stats['rate_limited'] += 1
+                penalty = min(penalty * RATE_LIMIT_FACTOR, 4.0)
+            elif not patient(exc):
+                outcome = POLL_FAILED
+                break
+    last_error = failures['last']
+    if read_final is not None and outcome != POLL_FAILED:
+        failures['in_a_row'] = 0
+        while True:
+            try:
+                pipeline, workflows = read_final(pipeline, workflows or [])
+                break
+            except CircleCIError as exc:
+                if not patient(exc):
+                    outcome, last_error = POLL_FAILED, exc
+                    break
+                sleep(float(poll_interval))
     return dict(pipeline=pipeline, workflows=workflows or [], history=history.entries,
-                waited_seconds=round(elapsed(), 1), outcome=outcome, **stats)
+                waited_seconds=round(elapsed(), 1), outcome=outcome, last_error=last_error, **stats)

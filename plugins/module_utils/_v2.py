@@ -15,6 +15,7 @@ __metaclass__ = type
 import itertools
 
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._fields import field
 from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_segment, quote_segment
 
 
@@ -50,7 +51,8 @@ def pages(client, api_path, params=None, hints=None, missing_item_ok=False):
             yield []
             return
         yield page['items']
-        token = page.get('next_page_token')
+        # The reference and the recorded answers spell it next_page_token; read through _fields as every field.
+        token = field(page, 'next_page_token')
         if not token:
             return
         if token in seen:

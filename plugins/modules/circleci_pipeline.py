@@ -135,6 +135,15 @@ options:
         when the configuration's filters match nothing), the task fails with "no workflow ran for this pipeline".
       - The task fails as soon as one workflow has finished red and every other one has finished or waits for
         an approval.
+      - A read that fails during the wait does not end it, because a read can always be sent again. This covers a
+        5xx answer (after the client's own O(retries)), an HTML page or a body that is not the JSON expected (from
+        a proxy, say), and no answer at all. The read is recorded in RV(history) (C(what=poll), C(status=failed))
+        and the wait goes on at the next poll. The task fails when 3 reads in a row have failed, naming the last
+        error, or when O(wait_timeout) has passed, whichever comes first. The reads after the wait (the jobs of each
+        workflow) are tried again in the same way, O(poll_interval) seconds apart.
+      - A JSON 4xx answer to a read (401, 403, 404, ...) does not change by waiting, so it fails the task at once.
+        A 429 makes the next poll come later (see O(poll_interval)). No write (approve, rerun, cancel) is ever
+        sent twice.
       - The result then also has RV(history), RV(waited_seconds), RV(timed_out) and RV(on_hold).
     type: bool
     default: false
@@ -439,6 +448,10 @@ rerun:
   description:
     - With O(state=rerun), the workflows rerun, each with C(name), C(workflow_id) (the failed run) and
       C(new_workflow_id) (the new run; null in check mode).
+    - CircleCI names the new run in its answer (its C(workflow_id)). Older CircleCI answered only the message
+      C(Accepted.). Then the new run is the newest workflow of that name in the pipeline. With O(wait=true) the
+      wait goes on until a run other than the failed one is listed, and C(new_workflow_id) is that run. Without a
+      wait, C(new_workflow_id) stays null.
   returned: with O(state=rerun)
   type: list
   elements: dict
@@ -467,7 +480,8 @@ waited_seconds:
   sample: 283.4
 history:
   description:
-    - After a wait, every change of the pipeline's state and of a workflow's status, oldest first.
+    - After a wait, every change of the pipeline's state and of a workflow's status, and every read that failed
+      (see O(wait)), oldest first.
   returned: after a wait
   type: list
   elements: dict
@@ -481,33 +495,43 @@ history:
       type: float
       sample: 5.0
     what:
-      description: What changed, V(pipeline) or V(workflow).
+      description: What changed, V(pipeline) or V(workflow); V(poll) for a read that failed.
       type: str
       sample: workflow
     name:
-      description: The workflow's name; null for the pipeline.
+      description: The workflow's name; null for the pipeline and for a failed read.
       type: str
       sample: build
     id:
-      description: The pipeline's or the workflow's id.
+      description: The pipeline's or the workflow's id (the pipeline's for a failed read).
       type: str
       sample: fda08377-fe7e-46b1-8992-3a7aaecac9c3
     status:
-      description: The pipeline's new state or the workflow's new status.
+      description: The pipeline's new state or the workflow's new status; V(failed) for a failed read.
       type: str
       sample: running
+    error:
+      description: For a failed read, what went wrong, as the task's message would say it.
+      returned: for a failed read (what is V(poll))
+      type: str
+      sample: >-
+        CircleCI answered 500 Internal Server Error for GET /api/v2/pipeline/5034460f-c7c4-4c43-9457-de07e2029e7b/workflow:
+        a CircleCI server error; try again later
 '''
 
 import time
 
 from ansible_collections.ciops.circleci.plugins.module_utils import _v2
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._fields import field
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
     ERRORED,
+    MAX_FAILED_POLLS,
     NO_WORKFLOW,
     ON_HOLD,
     PIPELINE_SETTLED,
+    POLL_FAILED,
     TIMEOUT,
     approval_jobs,
     check_parameters,
@@ -727,27 +751,42 @@ def cancel_workflows(module, workflows):
     return [{'name': w['name'], 'id': w['id']} for w in workflows]
 
 
-def follow(module, reader, result, pipeline, workflows=None, expect_ids=(), released=()):
+def follow(module, reader, result, pipeline, workflows=None, expect_ids=(), replaced=(), released=()):
     """Wait for the pipeline, put what was seen in result; fail the task unless every workflow is green."""
     p = module.params
     success = p['success_statuses']
+
+    def read_final(pipeline, workflows):
+        if pipeline.get('revision') is None and pipeline.get('id'):
+            # The trigger's answer has no branch, tag or revision: read the pipeline once for the record.
+            pipeline = reader.pipeline(pipeline['id'])
+        return pipeline, reader.with_jobs(workflows)
+
     waited = wait_for_pipeline(
         lambda: reader.pipeline(pipeline['id']), lambda: reader.workflows(pipeline),
         p['wait_timeout'], p['poll_interval'], first_workflow_timeout=p['first_workflow_timeout'],
         stop_on_hold=p['stop_on_hold'], success_statuses=success, pipeline=pipeline, workflows=workflows,
-        expect_ids=expect_ids, released=released, clock=MONOTONIC, sleep=SLEEP, now=NOW)
+        expect_ids=expect_ids, replaced=replaced, released=released, read_final=read_final,
+        clock=MONOTONIC, sleep=SLEEP, now=NOW)
     pipeline = waited['pipeline']
     outcome = waited['outcome']
-    if pipeline.get('revision') is None and pipeline.get('id'):
-        # The trigger's answer has no branch, tag or revision: read the pipeline once for the record.
-        pipeline = reader.pipeline(pipeline['id'])
-    workflows = reader.with_jobs(waited['workflows'])
+    workflows = waited['workflows']
     result.update(pipeline=pipeline, workflows=workflows, history=waited['history'],
                   waited_seconds=waited['waited_seconds'], timed_out=outcome == TIMEOUT,
                   on_hold=[w['name'] for w in workflows if is_on_hold(w)])
+    for entry in result.get('rerun') or []:
+        if entry['new_workflow_id'] is None:
+            # A rerun CircleCI accepted without naming the new run: it is the current run of that name.
+            run = next((w for w in workflows if w['name'] == entry['name'] and w['id'] != entry['workflow_id']), None)
+            entry['new_workflow_id'] = run['id'] if run else None
     name = 'pipeline %s of %s' % (pipeline.get('number'), pipeline.get('project_slug') or reader.slug)
     url = pipeline.get('url') or pipeline.get('id')
     ref = describe_ref(pipeline if pipeline.get('branch') or pipeline.get('tag') else p)
+    last_error = waited['last_error']
+    if outcome == POLL_FAILED:
+        result.update(last_error.result())
+        fail(module, 'Gave up waiting for %s after %d failed reads in a row (%ds into the wait); the last: %s: %s'
+             % (name, MAX_FAILED_POLLS, int(round(waited['waited_seconds'])), last_error, url), result)
     if outcome == ERRORED:
         fail(module, '%s errored, so no workflow ran: %s (%s)' % (capital(name), error_messages(pipeline), url), result)
     if outcome == NO_WORKFLOW:
@@ -765,6 +804,8 @@ def follow(module, reader, result, pipeline, workflows=None, expect_ids=(), rele
             msg += '; canceled %s (cancel_on_timeout=true)' % ', '.join(w['name'] for w in unfinished)
         elif unfinished:
             msg += '; the workflows keep running (set cancel_on_timeout to cancel them)'
+        if last_error is not None:
+            msg += '; the last read failed: %s' % last_error
         fail(module, msg + ': %s' % url, result)
     if red:
         details = []
@@ -923,12 +964,16 @@ def rerun(module):
     for entry in result['rerun']:
         answer = module.client.post(_v2.path('workflow', entry['workflow_id'], 'rerun'), body=body, api='v2',
                                     expect='object')
-        entry['new_workflow_id'] = answer.get('workflow_id')
+        # Today's reference answers {"workflow_id": <the new run>}; recorded 2020 traffic answered
+        # {"message": "Accepted."} without it. Then the new run is the newest workflow of that name in the
+        # pipeline: the wait goes on until one that is not the failed run is listed (replaced).
+        entry['new_workflow_id'] = field(answer, 'workflow_id')
     result['msg'] = 'Reran %s of %s%s' % (', '.join(w['name'] for w in to_rerun), name,
                                           ' from failed' if p['from_failed'] else '')
     if p['wait']:
         new_ids = [e['new_workflow_id'] for e in result['rerun'] if e['new_workflow_id']]
-        follow(module, reader, result, pipeline, expect_ids=new_ids)
+        replaced = [e['workflow_id'] for e in result['rerun'] if not e['new_workflow_id']]
+        follow(module, reader, result, pipeline, expect_ids=new_ids, replaced=replaced)
     return result
 
 

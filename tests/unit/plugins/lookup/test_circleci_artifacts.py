@@ -361,6 +361,21 @@ def test_the_newest_run_of_a_rerun_workflow_counts(api, run_lookup):
     assert [(a['workflow_id'], a['build_num']) for a in result] == [('new', 21)]
 
 
+def kebab(answer):
+    return dict((key.replace('_', '-'), value) for key, value in answer.items())
+
+
+def test_workflows_and_jobs_in_kebab_case_are_read_as_well(api, run_lookup):
+    api.add(responses.GET, V2 + '/pipeline/%s/workflow' % PID, json=v2_page([
+        kebab(v2_workflow('build', slug=APP_SLUG, wid='new', created='2026-11-27T10:30:00Z')),
+        kebab(v2_workflow('build', slug=APP_SLUG, wid='old'))]))
+    api.add(responses.GET, V2 + '/workflow/new/job', json=v2_page([kebab(v2_job('build', 21))]))
+    api.add(responses.GET, V2 + '/project/%s/21/artifacts' % APP_SLUG, json=v2_artifacts(21, (TARBALL,)))
+    result = run_lookup('circleci_artifacts', [], pipeline_id=PID)
+    assert [(a['project'], a['pipeline_id'], a['workflow_id'], a['job_number'], a['build_num']) for a in result] == [
+        (APP_SLUG, PID, 'new', 21, 21)]
+
+
 def test_one_workflow_of_a_github_app_project(api, run_lookup):
     api.add(responses.GET, V2 + '/workflow/' + WID, json=v2_workflow('deploy', slug=APP_SLUG, wid=WID))
     api.add(responses.GET, V2 + '/workflow/%s/job' % WID, json=v2_page([v2_job('package', 3)]))

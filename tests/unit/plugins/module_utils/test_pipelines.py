@@ -204,6 +204,23 @@ def test_normalize_workflow_and_job():
     assert job['job_number'] is None and job['approval_request_id'] == 'r'
 
 
+def test_normalize_reads_multi_word_fields_in_either_spelling():
+    pipeline = pl.normalize_pipeline({'id': 'p1', 'number': 43, 'state': 'created', 'created-at': 'c', 'updated-at': 'u',
+                                      'project-slug': 'gh/acme/app', 'vcs': {'branch': 'main', 'revision': 'abc'}},
+                                     'https://w')
+    assert (pipeline['created_at'], pipeline['updated_at'], pipeline['project_slug']) == ('c', 'u', 'github/acme/app')
+    assert pipeline['url'] == 'https://w/pipelines/github/acme/app/43'
+    wf = pl.normalize_workflow({'id': 'w1', 'name': 'build', 'status': 'success', 'pipeline-number': 43,
+                                'project-slug': 'gh/acme/app', 'pipeline-id': 'p1', 'created-at': 'c',
+                                'stopped-at': 's'}, 'https://w')
+    assert wf == {'id': 'w1', 'name': 'build', 'status': 'success', 'url': 'https://w/pipelines/github/acme/app/43/workflows/w1',
+                  'created_at': 'c', 'stopped_at': 's', 'tag': None, 'pipeline_id': 'p1'}
+    job = pl.normalize_job({'id': 'j', 'name': 'hold', 'type': 'approval', 'status': 'on_hold', 'job-number': 7,
+                            'started-at': 'a', 'stopped-at': None, 'approval-request-id': 'r'})
+    assert job == {'id': 'j', 'name': 'hold', 'type': 'approval', 'status': 'on_hold', 'job_number': 7,
+                   'started_at': 'a', 'stopped_at': None, 'approval_request_id': 'r'}
+
+
 def test_current_workflows_keep_the_newest_run_of_each_name():
     old = {'id': 'a1', 'name': 'test', 'status': 'failed', 'created_at': '2026-11-27T10:00:00Z'}
     build = {'id': 'b1', 'name': 'build', 'status': 'success', 'created_at': '2026-11-27T10:00:00Z'}
@@ -214,6 +231,39 @@ def test_current_workflows_keep_the_newest_run_of_each_name():
     # Same second: the ids a rerun returned win.
     assert pl.current_workflows([same_time, old], prefer=['a2']) == [same_time]
     assert pl.current_workflows([]) == []
+
+
+def test_current_workflows_a_dated_run_wins_over_one_without_a_readable_created_at():
+    dated = {'id': 'a1', 'name': 'test', 'status': 'failed', 'created_at': '2026-11-27T10:00:00Z'}
+    for undated in ({'id': 'a2', 'name': 'test', 'status': 'running'},
+                    {'id': 'a2', 'name': 'test', 'status': 'running', 'created_at': None},
+                    {'id': 'a2', 'name': 'test', 'status': 'running', 'created_at': 'yesterday'},
+                    {'id': 'a2', 'name': 'test', 'status': 'running', 'created_at': 1764237600}):
+        assert pl.current_workflows([dated, undated]) == [dated]
+        assert pl.current_workflows([undated, dated]) == [dated]
+    # Two runs without a time: the first listed (CircleCI lists the newest first).
+    first, second = {'id': 'b1', 'name': 'x'}, {'id': 'b2', 'name': 'x'}
+    assert pl.current_workflows([first, second]) == [first]
+
+
+def test_current_workflows_compare_times_not_their_text():
+    whole_second = {'id': 'a1', 'name': 'test', 'status': 'failed', 'created_at': '2026-11-27T10:00:00Z'}
+    # As text, ' ' sorts before 'T' and '11:00+02:00' after '10:00Z'.
+    later = {'id': 'a2', 'name': 'test', 'status': 'running', 'created_at': '2026-11-27 10:00:01Z'}
+    assert pl.current_workflows([whole_second, later]) == [later]
+    earlier = {'id': 'a3', 'name': 'test', 'status': 'running', 'created_at': '2026-11-27T11:00:00+02:00'}
+    assert pl.current_workflows([earlier, whole_second]) == [whole_second]
+    kebab = {'id': 'a4', 'name': 'test', 'status': 'running', 'created-at': '2026-11-27T10:05:00Z'}
+    assert pl.current_workflows([whole_second, kebab]) == [kebab]
+
+
+def test_current_workflows_a_replaced_run_loses_to_any_other_run_of_its_name():
+    old = {'id': 'a1', 'name': 'test', 'status': 'failed', 'created_at': '2026-11-27T10:05:00Z'}
+    new = {'id': 'a2', 'name': 'test', 'status': 'queued', 'created_at': '2026-11-27T10:05:00Z'}
+    build = {'id': 'b1', 'name': 'build', 'status': 'success', 'created_at': '2026-11-27T10:00:00Z'}
+    assert pl.current_workflows([old, build, new], replaced=['a1']) == [new, build]
+    # Not listed yet: the replaced run is all there is.
+    assert pl.current_workflows([old, build], replaced=['a1']) == [old, build]
 
 
 @pytest.mark.parametrize('state, statuses, summary', [
@@ -340,6 +390,33 @@ def test_an_errored_pipeline_ends_the_wait_with_its_errors():
     assert fake.reads == ['pipeline']
     assert pl.error_messages(out['pipeline']) == 'Unexpected argument(s): deploy_env'
     assert out['workflows'] == []
+
+
+@pytest.mark.parametrize('errors, text', [
+    ([{'type': 'config', 'message': 'Unexpected argument(s): x'}], 'Unexpected argument(s): x'),
+    ([{'type': 'config', 'message': None}], 'a config error, without a message'),
+    ([{'type': 'config'}], 'a config error, without a message'),
+    ([{'message': 'boom'}], 'boom'),
+    ([{'type': None, 'message': None}], 'an error CircleCI did not describe'),
+    ([{}], 'an error CircleCI did not describe'),
+    ([{'type': 'config', 'message': ''}, {'message': 42}], 'a config error, without a message; 42'),
+    ([{'message': 'a'}, 'junk', {'message': 'b'}], 'a; b'),
+    ([], 'CircleCI gave no reason'),
+    (['junk'], 'CircleCI gave no reason'),
+    (None, 'CircleCI gave no reason'),
+])
+def test_error_messages_of_every_shape(errors, text):
+    assert pl.error_messages({'errors': errors}) == text
+
+
+@pytest.mark.parametrize('errors', [5, 'boom', {'type': 'config'}, None])
+def test_a_pipeline_whose_errors_are_no_list_has_none(errors):
+    out = pl.normalize_pipeline({'id': 'p', 'state': 'errored', 'errors': errors}, 'https://w')
+    assert out['errors'] == []
+    assert pl.error_messages(out) == 'CircleCI gave no reason'
+    only_type = pl.normalize_pipeline({'id': 'p', 'state': 'errored', 'errors': [{'type': 'plan'}]}, 'https://w')
+    assert only_type['errors'] == [{'type': 'plan', 'message': None}]
+    assert pl.error_messages(only_type) == 'a plan error, without a message'
 
 
 def test_no_workflow_is_not_success_it_fails_after_the_grace_period():
@@ -470,6 +547,144 @@ def test_other_errors_while_polling_end_the_wait():
     fake.fail_next = [CircleCIError('CircleCI answered 401 Unauthorized', status=401)]
     with pytest.raises(CircleCIError, match='401'):
         wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+
+
+def server_error(path='/api/v2/pipeline/p1/workflow'):
+    return CircleCIError('CircleCI answered 500 Internal Server Error for GET %s: a CircleCI server error' % path,
+                         status=500, method='GET', path=path)
+
+
+@pytest.mark.parametrize('exc, passing', [
+    (CircleCIError('500', status=500), True),
+    (CircleCIError('502 after retries', status=502), True),
+    (CircleCIError('200 but not JSON', status=200), True),
+    (CircleCIError('an HTML 404 from a proxy', status=404, html=True), True),
+    (CircleCIError('an HTML 403 login page', status=403, html=True), True),
+    (CircleCIError('Could not reach CircleCI', method='GET', path='/x'), True),
+    (CircleCIError('401 Credentials provided are invalid', status=401), False),
+    (CircleCIError('403', status=403), False),
+    (CircleCIError('404 Pipeline not found', status=404), False),
+    (CircleCIError('400', status=400), False),
+    (CircleCIError('CircleCI may have acted on POST', method='POST', path='/x', outcome_unknown=True), False),
+    (CircleCIError('a 502 after a write was sent', status=502, outcome_unknown=True), False),
+])
+def test_which_failed_reads_are_transient(exc, passing):
+    assert pl.transient(exc) is passing
+
+
+def test_one_failed_poll_is_recorded_and_the_wait_goes_on():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running'), (12, 'success')]})
+    fake.fail_next = [server_error()]
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+    assert out['outcome'] == pl.FINISHED
+    assert out['failed_polls'] == 1 and out['last_error'] is None
+    assert out['waited_seconds'] == 15.0
+    assert out['history'][1] == {'time': '2026-11-27T10:00:05Z', 'seconds': 5.0, 'what': 'poll', 'name': None,
+                                 'id': 'p1', 'status': 'failed', 'error': str(server_error())}
+    assert [(h['what'], h['status']) for h in out['history']] == [
+        ('pipeline', 'created'), ('poll', 'failed'), ('workflow', 'running'), ('workflow', 'success')]
+
+
+def test_max_failed_polls_in_a_row_end_the_wait_with_the_last_error():
+    assert pl.MAX_FAILED_POLLS == 3
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running')]})
+    last = CircleCIError('CircleCI answered 200 for GET /api/v2/pipeline/p1/workflow with a body that is not JSON',
+                         status=200)
+    fake.fail_next = [server_error(), server_error(), last]
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+    assert out['outcome'] == pl.POLL_FAILED
+    assert out['last_error'] is last
+    assert out['failed_polls'] == 3 and out['polls'] == 3
+    assert out['waited_seconds'] == 15.0
+    assert [h['error'] for h in out['history'] if h['what'] == 'poll'] == [str(server_error())] * 2 + [str(last)]
+
+
+def test_a_good_poll_between_failed_ones_starts_the_count_again():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running'), (28, 'success')]})
+    real = fake.read_workflows
+    answers = iter(['fail', 'fail', 'ok', 'fail', 'fail', 'ok'])
+
+    def flaky():
+        if next(answers) == 'fail':
+            raise server_error()
+        return real()
+
+    out = pl.wait_for_pipeline(fake.read_pipeline, flaky, 600, 5, pipeline={'id': 'p1', 'state': 'created'},
+                               clock=clock.clock, sleep=clock.sleep, now=clock.now)
+    assert out['outcome'] == pl.FINISHED
+    assert out['failed_polls'] == 4 and out['waited_seconds'] == 30.0
+
+
+def test_failed_polls_until_the_deadline_end_in_a_timeout_with_the_last_error():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running')]})
+    fake.fail_next = [server_error(), server_error()]
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, timeout=10)
+    assert out['outcome'] == pl.TIMEOUT
+    assert out['failed_polls'] == 2 and str(out['last_error']) == str(server_error())
+
+
+def test_a_read_failed_for_good_ends_the_wait_at_once():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running')]})
+    gone = CircleCIError('CircleCI answered 404 Pipeline not found', status=404)
+    fake.fail_next = [server_error(), gone]
+    with pytest.raises(CircleCIError) as exc:
+        wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'})
+    assert exc.value is gone
+    assert fake.reads == ['workflows', 'workflows']
+
+
+def test_the_reads_after_the_outcome_have_the_same_patience():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'success')]})
+    calls = []
+
+    def read_final(pipeline, workflows):
+        calls.append(clock.t)
+        if len(calls) < 3:
+            raise server_error('/api/v2/workflow/w-build/job')
+        return dict(pipeline, revision='abc'), [dict(w, jobs=[]) for w in workflows]
+
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, read_final=read_final, poll_interval=7)
+    assert out['outcome'] == pl.FINISHED and out['last_error'] is None
+    assert out['pipeline']['revision'] == 'abc' and out['workflows'][0]['jobs'] == []
+    assert clock.sleeps == [7.0, 7.0, 7.0]
+    assert out['failed_polls'] == 2
+    # A third failure in a row gives up, whatever the outcome was.
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'success')]})
+
+    def never(pipeline, workflows):
+        raise server_error('/api/v2/workflow/w-build/job')
+
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, read_final=never)
+    assert out['outcome'] == pl.POLL_FAILED and out['failed_polls'] == 3
+    assert str(out['last_error']) == str(server_error('/api/v2/workflow/w-build/job'))
+
+
+def test_a_rerun_without_new_ids_is_followed_until_a_new_run_of_its_name_is_listed():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'test': [(0, 'failed')], 'build': [(0, 'success')]})
+    state = {'t': clock.t}
+    real = fake.read_workflows
+
+    def with_rerun():
+        items = real()
+        if clock.t - state['t'] >= 10:  # the new run is listed from 10 s on, with the old one's created_at
+            status = 'running' if clock.t - state['t'] < 20 else 'success'
+            items.append({'id': 'new', 'name': 'test', 'status': status, 'created_at': '2026-11-27T10:00:00Z'})
+        return items
+
+    out = pl.wait_for_pipeline(fake.read_pipeline, with_rerun, 600, 5, pipeline={'id': 'p1', 'state': 'created'},
+                               workflows=fake.read_workflows(), replaced=['w-test'],
+                               clock=clock.clock, sleep=clock.sleep, now=clock.now)
+    assert out['outcome'] == pl.FINISHED
+    assert out['waited_seconds'] == 20.0
+    assert [(w['id'], w['status']) for w in out['workflows']] == [('new', 'success'), ('w-build', 'success')]
 
 
 def test_a_rerun_is_followed_until_its_new_workflow_is_listed_and_finished():

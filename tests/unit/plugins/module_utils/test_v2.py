@@ -80,6 +80,13 @@ def test_params_are_kept_on_every_page(client, http):
     assert client.paginate_v2('/context', params={'owner-slug': 'gh/acme'}) == [1, 2]
 
 
+def test_a_page_token_in_kebab_case_is_followed_too(client, http):
+    http.add(responses.GET, V2 + '/context', json={'items': [1], 'next-page-token': 'n1'})
+    http.add(responses.GET, V2 + '/context', json={'items': [2], 'next_page_token': None},
+             match=[responses.matchers.query_param_matcher({'page-token': 'n1'})])
+    assert _v2.paginate(client, '/context') == [1, 2]
+
+
 def test_a_token_repeated_stops_with_an_error_instead_of_looping(client, http):
     http.add(responses.GET, V2 + '/context', json={'items': [1], 'next_page_token': 'same'})
     with pytest.raises(CircleCIError, match='with the same next_page_token twice'):

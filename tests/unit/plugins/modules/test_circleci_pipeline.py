@@ -201,6 +201,27 @@ def test_auto_falls_back_to_the_classic_endpoint_when_pipeline_run_is_missing(ap
     assert result['msg'].endswith('through /pipeline')
 
 
+@pytest.mark.parametrize('message', ['Not Found', 'no route', 'Route not found'])
+def test_auto_falls_back_to_the_classic_endpoint_after_a_json_404_about_no_route(api, run_module, message):
+    api.add(responses.POST, RUN, status=404, json={'message': message})
+    api.add(responses.POST, CLASSIC, status=201, json={'id': PID, 'state': 'pending', 'number': 9})
+    result = run_module(circleci_pipeline, args(tag='v1'))
+    assert 'failed' not in result, result['msg']
+    assert result['endpoint'] == 'classic'
+    assert sent(api) == [('POST', '/project/gh/acme/app/pipeline/run'), ('POST', '/project/github/acme/app/pipeline')]
+    assert body(api.calls[1]) == {'tag': 'v1'}
+    assert result['msg'] == 'Triggered pipeline 9 of github/acme/app (tag v1) through /pipeline'
+
+
+def test_auto_never_falls_back_on_a_json_404_about_something_in_the_request(api, run_module):
+    api.add(responses.POST, RUN, status=404, json={'message': 'Pipeline definition not found'})
+    result = run_module(circleci_pipeline, args(branch='main'))
+    assert result['failed'] is True
+    assert result['msg'].startswith('CircleCI answered 404 Pipeline definition not found for POST '
+                                    '/api/v2/project/gh/acme/app/pipeline/run')
+    assert len(api.calls) == 1
+
+
 def test_auto_never_falls_back_on_a_project_404(api, run_module):
     api.add(responses.POST, RUN, status=404, json={'message': 'Project not found'})
     result = run_module(circleci_pipeline, args(branch='main'))
@@ -268,6 +289,21 @@ def test_unless_running_triggers_when_the_newest_pipeline_has_finished(api, run_
     assert result['pipeline']['number'] == 45
 
 
+@pytest.mark.parametrize('errors', [[{'type': 'config', 'message': 'Unexpected argument(s): x'}], [{'type': 'config'}],
+                                    [{}], None, 5, 'boom'])
+def test_unless_running_triggers_when_the_newest_pipeline_errored(api, run_module, errors):
+    api.add(responses.GET, V2 + '/project/github/acme/app/pipeline',
+            json=page(pipeline('errored', number=44, errors=errors), pipeline(number=43, pid=OTHER_PID)))
+    api.add(responses.POST, RUN, status=201, json={'id': OTHER_PID, 'state': 'created', 'number': 45})
+    result = run_module(circleci_pipeline, args(branch='main', unless_running=True))
+    assert 'failed' not in result, result['msg']
+    assert result['changed'] is True and result['already_running'] is False
+    # Neither the errored pipeline's workflows (it has none) nor the older pipeline 43 is read.
+    assert sent(api) == [('GET', '/project/github/acme/app/pipeline?branch=main'),
+                         ('POST', '/project/gh/acme/app/pipeline/run')]
+    assert result['msg'] == 'Triggered pipeline 45 of github/acme/app (branch main) through pipeline/run'
+
+
 def test_unless_running_with_a_tag_filters_the_list_itself(api, run_module):
     api.add(responses.GET, V2 + '/project/github/acme/app/pipeline',
             json=page(pipeline(number=44), pipeline(number=42, pid=OTHER_PID, state='setup', vcs={'tag': 'v1'})))
@@ -320,6 +356,7 @@ def test_wait_follows_every_workflow_and_succeeds_when_all_are_green(api, run_mo
         ('workflow', 'test', 'running'), ('workflow', 'lint', 'success'), ('workflow', 'build', 'success'),
         ('workflow', 'test', 'success')]
     assert result['pipeline']['state'] == 'created' and result['pipeline']['revision'] == 'abc123'
+    assert result['msg'] == 'Pipeline 43 of github/acme/app: every workflow succeeded (build, test, lint)'
 
 
 def test_one_red_workflow_of_three_fails_the_task_naming_it_with_its_url(api, run_module, fake_time):
@@ -360,6 +397,16 @@ def test_an_errored_pipeline_fails_with_its_errors(api, run_module, fake_time):
     assert result['workflows'] == []
 
 
+def test_an_errored_pipeline_whose_errors_have_no_message_says_what_it_knows(api, run_module, fake_time):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'setup-pending', 'number': 43})
+    api.add(responses.GET, PIPELINE, json=pipeline('errored', errors=[{'type': 'config'}, {}]))
+    result = run_module(circleci_pipeline, args(branch='main', wait=True))
+    assert result['failed'] is True
+    assert result['msg'] == ('Pipeline 43 of github/acme/app errored, so no workflow ran: a config error, without a '
+                             'message; an error CircleCI did not describe (%s/pipelines/github/acme/app/43)' % WEB)
+    assert result['pipeline']['errors'] == [{'type': 'config', 'message': None}, {'type': None, 'message': None}]
+
+
 def test_a_created_pipeline_that_turns_errored_once_compiled_fails_with_its_errors(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
     api.add(responses.GET, WORKFLOWS, json=page())
@@ -385,6 +432,20 @@ def test_no_workflow_within_the_grace_period_fails_never_succeeds(api, run_modul
     assert len(api.calls) == 1 + 4 * 2
 
 
+def test_first_workflow_timeout_is_60_seconds_by_default(api, run_module, fake_time):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, WORKFLOWS, json=page())
+    api.add(responses.GET, PIPELINE, json=pipeline('created'))
+    result = run_module(circleci_pipeline, args(branch='main', wait=True))
+    assert result['failed'] is True
+    assert result['msg'] == ('Pipeline 43 of github/acme/app: no workflow ran for this pipeline within 60s of its '
+                             'creation (do the workflow filters of the configuration match branch main?): '
+                             '%s/pipelines/github/acme/app/43' % WEB)
+    assert result['waited_seconds'] == 60.0 and result['timed_out'] is False
+    # Twelve polls of 5 s, each reading the (empty) workflows and the pipeline's state.
+    assert len(api.calls) == 1 + 12 * 2
+
+
 def test_429_while_polling_is_retried_and_the_wait_goes_on(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
     api.add(responses.GET, PIPELINE, json=pipeline())  # read once after the wait, for its revision
@@ -408,6 +469,126 @@ def test_429_while_polling_is_retried_and_the_wait_goes_on(api, run_module, fake
         ('run', 201), ('workflow', 429), ('workflow', 200), (PID, 200), ('job', 200)]
 
 
+def poll_failed(entry):
+    return entry['what'] == 'poll' and entry['status'] == 'failed'
+
+
+HTML_200 = dict(status=200, content_type='text/html', body='<html><title>Maintenance</title><p>Back soon</p></html>')
+ERROR_500 = dict(status=500, json={'message': 'Internal Server Error'})
+
+
+def test_one_failed_poll_does_not_end_the_wait(api, run_module, fake_time):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'running')))
+    api.add(responses.GET, WORKFLOWS, **ERROR_500)
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'success')))
+    api.add(responses.GET, PIPELINE, json=pipeline())
+    add_jobs(api, ('build', [job('build', 'success', 1)]))
+    result = run_module(circleci_pipeline, args(branch='main', wait=True))
+    assert 'failed' not in result, result['msg']
+    assert result['msg'] == 'Pipeline 43 of github/acme/app: every workflow succeeded (build)'
+    assert [w['status'] for w in result['workflows']] == ['success']
+    assert result['waited_seconds'] == 15.0 and fake_time['sleeps'] == [5.0, 5.0, 5.0]
+    assert [(h['seconds'], h['what'], h['status']) for h in result['history']] == [
+        (0.0, 'pipeline', 'created'), (5.0, 'workflow', 'running'), (10.0, 'poll', 'failed'),
+        (15.0, 'workflow', 'success')]
+    failed = result['history'][2]
+    assert failed == {'time': '2026-11-27T10:00:10Z', 'seconds': 10.0, 'what': 'poll', 'name': None, 'id': PID,
+                      'status': 'failed', 'error': 'CircleCI answered 500 Internal Server Error for GET '
+                                                   '/api/v2/pipeline/%s/workflow: a CircleCI server error; try again '
+                                                   'later' % PID}
+
+
+def test_an_html_page_instead_of_json_is_a_failed_poll_too(api, run_module, fake_time):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, WORKFLOWS, **HTML_200)
+    api.add(responses.GET, WORKFLOWS, **HTML_200)
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'success')))
+    api.add(responses.GET, PIPELINE, json=pipeline())
+    add_jobs(api, ('build', []))
+    result = run_module(circleci_pipeline, args(branch='main', wait=True))
+    assert 'failed' not in result, result['msg']
+    assert [h['seconds'] for h in result['history'] if poll_failed(h)] == [5.0, 10.0]
+    assert result['history'][1]['error'].startswith(
+        'CircleCI answered 200 for GET /api/v2/pipeline/%s/workflow with a body that is not JSON' % PID)
+
+
+@pytest.mark.parametrize('answers, last', [
+    ([ERROR_500] * 3, 'CircleCI answered 500 Internal Server Error for GET /api/v2/pipeline/%s/workflow: a CircleCI '
+                      'server error; try again later' % PID),
+    ([ERROR_500, ERROR_500, HTML_200], 'CircleCI answered 200 for GET /api/v2/pipeline/%s/workflow with a body that '
+                                       'is not JSON: <html><title>Maintenance</title><p>Back soon</p></html>' % PID),
+])
+def test_three_failed_polls_in_a_row_end_the_wait_naming_the_last_error(api, run_module, fake_time, answers, last):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'running')))
+    for answer in answers:
+        api.add(responses.GET, WORKFLOWS, **answer)
+    result = run_module(circleci_pipeline, args(branch='main', wait=True))
+    assert result['failed'] is True and result['timed_out'] is False
+    assert result['msg'] == ('Gave up waiting for pipeline 43 of github/acme/app after 3 failed reads in a row (20s '
+                             'into the wait); the last: %s: %s/pipelines/github/acme/app/43' % (last, WEB))
+    assert result['status'] == answers[-1]['status']
+    assert result['request'] == 'GET /api/v2/pipeline/%s/workflow' % PID
+    assert [h['seconds'] for h in result['history'] if poll_failed(h)] == [10.0, 15.0, 20.0]
+    assert result['workflows'][0]['status'] == 'running'
+    # The trigger, one good poll, three failed ones; no POST but the trigger.
+    assert [m for m, p in sent(api)] == ['POST'] + ['GET'] * 4
+
+
+def test_failed_polls_that_are_not_in_a_row_do_not_add_up(api, run_module, fake_time):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    for answer in (ERROR_500, ERROR_500, dict(json=page(workflow('build', 'running'))), ERROR_500, ERROR_500,
+                   dict(json=page(workflow('build', 'success')))):
+        api.add(responses.GET, WORKFLOWS, **answer)
+    api.add(responses.GET, PIPELINE, json=pipeline())
+    add_jobs(api, ('build', []))
+    result = run_module(circleci_pipeline, args(branch='main', wait=True))
+    assert 'failed' not in result, result['msg']
+    assert len([h for h in result['history'] if poll_failed(h)]) == 4
+
+
+def test_an_answer_that_waiting_does_not_change_ends_the_wait_at_once(api, run_module, fake_time):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, WORKFLOWS, status=404, json={'message': 'Pipeline not found'})
+    result = run_module(circleci_pipeline, args(branch='main', wait=True))
+    assert result['failed'] is True
+    assert result['msg'].startswith('CircleCI answered 404 Pipeline not found for GET /api/v2/pipeline/%s/workflow'
+                                    % PID)
+    assert len(api.calls) == 2
+
+
+def test_a_read_after_the_wait_that_fails_once_is_tried_again(api, run_module, fake_time):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'success')))
+    api.add(responses.GET, PIPELINE, **ERROR_500)
+    api.add(responses.GET, PIPELINE, json=pipeline())
+    add_jobs(api, ('build', [job('build', 'success', 1)]))
+    result = run_module(circleci_pipeline, args(branch='main', wait=True))
+    assert 'failed' not in result, result['msg']
+    assert result['pipeline']['revision'] == 'abc123'
+    assert result['workflows'][0]['jobs'][0]['name'] == 'build'
+    assert [h['error'].split(' for ')[1] for h in result['history'] if poll_failed(h)] == [
+        'GET /api/v2/pipeline/%s: a CircleCI server error; try again later' % PID]
+    assert fake_time['sleeps'] == [5.0, 5.0]
+
+
+def test_a_timeout_while_reads_fail_says_so(api, run_module, fake_time):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'running')))
+    api.add(responses.GET, WORKFLOWS, **ERROR_500)
+    api.add(responses.GET, PIPELINE, json=pipeline())
+    add_jobs(api, ('build', []))
+    result = run_module(circleci_pipeline, args(branch='main', wait=True, wait_timeout=8))
+    assert result['failed'] is True and result['timed_out'] is True
+    assert result['msg'] == (
+        'Timed out after 8s waiting for pipeline 43 of github/acme/app (state created; unfinished: build running '
+        '(%(web)s/pipelines/github/acme/app/43/workflows/wf-build)); the workflows keep running (set '
+        'cancel_on_timeout to cancel them); the last read failed: CircleCI answered 500 Internal Server Error for '
+        'GET /api/v2/pipeline/%(pid)s/workflow: a CircleCI server error; try again later: '
+        '%(web)s/pipelines/github/acme/app/43' % {'web': WEB, 'pid': PID})
+
+
 def test_timeout_fails_and_leaves_the_workflows_running(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
     api.add(responses.GET, PIPELINE, json=pipeline())  # read once after the wait, for its revision
@@ -418,6 +599,10 @@ def test_timeout_fails_and_leaves_the_workflows_running(api, run_module, fake_ti
     assert result['msg'].startswith('Timed out after 12s waiting for pipeline 43 of github/acme/app (state created; '
                                     'unfinished: deploy running (%s' % WEB)
     assert 'the workflows keep running (set cancel_on_timeout to cancel them)' in result['msg']
+    assert result['msg'] == (
+        'Timed out after 12s waiting for pipeline 43 of github/acme/app (state created; unfinished: deploy running '
+        '(%(web)s/pipelines/github/acme/app/43/workflows/wf-deploy)); the workflows keep running (set '
+        'cancel_on_timeout to cancel them): %(web)s/pipelines/github/acme/app/43' % {'web': WEB})
     assert not [c for c in api.calls if c.request.method == 'POST' and 'cancel' in c.request.url]
 
 
@@ -432,6 +617,10 @@ def test_timeout_with_cancel_on_timeout_cancels_the_unfinished_workflows(api, ru
     result = run_module(circleci_pipeline, args(wait=True, wait_timeout=10, cancel_on_timeout=True))
     assert result['failed'] is True
     assert 'canceled test, deploy (cancel_on_timeout=true)' in result['msg']
+    assert result['msg'] == (
+        'Timed out after 10s waiting for pipeline 43 of github/acme/app (state created; unfinished: test running '
+        '(%(wf)s/wf-test), deploy on_hold (%(wf)s/wf-deploy)); canceled test, deploy (cancel_on_timeout=true): '
+        '%(web)s/pipelines/github/acme/app/43' % {'web': WEB, 'wf': WEB + '/pipelines/github/acme/app/43/workflows'})
     assert result['canceled'] == [{'name': 'test', 'id': 'wf-test'}, {'name': 'deploy', 'id': 'wf-deploy'}]
     posts = [p for m, p in sent(api) if m == 'POST']
     assert posts == ['/project/gh/acme/app/pipeline/run', '/workflow/wf-test/cancel', '/workflow/wf-deploy/cancel']
@@ -608,6 +797,39 @@ def test_rerun_and_wait_follows_the_new_workflow(api, run_module, fake_time):
     assert 'failed' not in result, result['msg']
     assert [(w['id'], w['status']) for w in result['workflows']] == [('wf-build', 'success'), ('new-test', 'success')]
     assert result['waited_seconds'] == 15.0
+
+
+def test_a_rerun_answered_without_workflow_id_follows_the_newest_run_of_that_name(api, run_module, fake_time):
+    api.add(responses.GET, PIPELINE, json=pipeline())
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'success'), workflow('test', 'failed')))
+    # As recorded in 2020: accepted, without the new workflow's id.
+    api.add(responses.POST, V2 + '/workflow/wf-test/rerun', status=202, json={'message': 'Accepted.'})
+    # The new run is not listed at the first poll (the failed run is still the newest), then runs, then succeeds.
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('build', 'success'), workflow('test', 'failed')))
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('test', 'queued', wid='new-test', created='2026-11-27T10:09:00Z'),
+                                                workflow('build', 'success'), workflow('test', 'failed')))
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('test', 'success', wid='new-test', created='2026-11-27T10:09:00Z'),
+                                                workflow('build', 'success'), workflow('test', 'failed')))
+    api.add(responses.GET, V2 + '/workflow/new-test/job', json=page(job('test', 'success', 30)))
+    api.add(responses.GET, V2 + '/workflow/wf-build/job', json=page())
+    result = run_module(circleci_pipeline, args(state='rerun', pipeline_id=PID, wait=True))
+    assert 'failed' not in result, result['msg']
+    assert result['rerun'] == [{'name': 'test', 'workflow_id': 'wf-test', 'new_workflow_id': 'new-test'}]
+    assert [(w['id'], w['status']) for w in result['workflows']] == [('new-test', 'success'), ('wf-build', 'success')]
+    assert result['waited_seconds'] == 15.0
+    assert result['msg'] == 'Pipeline 43 of github/acme/app: every workflow succeeded (test, build)'
+    assert [p for m, p in sent(api) if m == 'POST'] == ['/workflow/wf-test/rerun']
+
+
+def test_a_rerun_answered_without_workflow_id_and_no_wait_names_no_new_run(api, run_module):
+    api.add(responses.GET, PIPELINE, json=pipeline())
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('test', 'failed')))
+    api.add(responses.POST, V2 + '/workflow/wf-test/rerun', status=202, json={'message': 'Accepted.'})
+    result = run_module(circleci_pipeline, args(state='rerun', pipeline_id=PID))
+    assert 'failed' not in result, result['msg']
+    assert result['changed'] is True
+    assert result['rerun'] == [{'name': 'test', 'workflow_id': 'wf-test', 'new_workflow_id': None}]
+    assert result['msg'] == 'Reran test of pipeline 43 of github/acme/app from failed'
 
 
 # -- cancel ----------------------------------------------------------------------------------
