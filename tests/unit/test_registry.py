@@ -8,9 +8,9 @@ under roles/ and every event source under extensions/eda/plugins/event_source. E
 names the plugin and the place it is missing from; docs/development.md has the checklist these
 places come from (its step numbers are in the messages).
 
-The action group (meta/runtime.yml) is checked by tests/unit/plugins/test_collection_meta.py,
-which ansible-test units runs too; the simulator's own table (every routes file registered,
-every route reachable and documented) by tests/unit/simulator/test_routing.py.
+The rule of the action group (meta/runtime.yml) lives in tests/unit/plugins/test_collection_meta.py,
+which ansible-test units runs too; this test reuses it. The simulator's own table (every routes
+file registered, every route reachable and documented) is checked by tests/unit/simulator/test_routing.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -416,7 +416,7 @@ def test_bad_input_reports_an_option_left_out(monkeypatch):
     assert check_bad_input(Plugin('module', GHOST)).endswith('add the options events')
 
 
-@pytest.mark.parametrize('path', ['/api/v2/webhook', '/api/v1.1/project/github/acme/app/webhook'])
+@pytest.mark.parametrize('path', ['/api/v2/no-such-route', '/api/v1.1/project/github/acme/app/no-such-route'])
 def test_simulator_reports_a_request_it_does_not_route(monkeypatch, path):
     monkeypatch.setitem(TASKS.BY_NAME, GHOST, TASKS.Plugin(GHOST, 'module', {}, [('GET', path, 'page')]))
     assert check_simulator_routes(Plugin('module', GHOST)).startswith('tests/simulator, which routes none of GET %s' % path)
@@ -465,6 +465,17 @@ def test_nothing_is_listed_that_is_no_plugin():
         if target.startswith(('circleci_', 'lookup_')) and names.get(named) != ('lookup' if target != named else 'module'):
             stale.append('tests/integration/targets: %s' % target)
     assert stale == [], 'listed, but no such plugin: %s' % '; '.join(stale)
+
+
+def test_the_bad_input_decisions_name_real_cells():
+    """OVERRIDES, DEFECTS and COMBINATIONS of test_bad_input.py name plugins, options and labels that exist."""
+    assert BAD_INPUT is not None, BAD_INPUT_ERROR
+    labels = dict((kind, set(label for label, dummy, dummy2 in values)) for kind, values in BAD_INPUT.KINDS.items())
+    kinds = dict(((name, option), kind) for name, rows in BAD_INPUT.OPTIONS.items() for option, kind, dummy in rows)
+    stale = ['OVERRIDES/DEFECTS %r' % (key,) for key in list(BAD_INPUT.OVERRIDES) + list(BAD_INPUT.DEFECTS)
+             if key[:2] not in kinds or key[2] not in labels[kinds[key[:2]]]]
+    stale += ['COMBINATIONS %r' % name for name, dummy, dummy2 in BAD_INPUT.COMBINATIONS if name not in BAD_INPUT.OPTIONS]
+    assert stale == [], 'tests/reliability/test_bad_input.py decides cells that do not exist: %s' % '; '.join(stale)
 
 
 def test_the_secret_playbook_tasks_are_plugins():
