@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
-from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_envvar_name, mask_value
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_envvar_name, mask_matches, mask_value
 
 UPDATE_VALUES = ('on_mask_change', 'always', 'never')
 
@@ -66,9 +66,12 @@ def plan_envvars(current, desired, update_values='on_mask_change', purge=False, 
     desired: [{name, value, state}] (value None when absent).
     Returns {actions: [(verb, name, value)], added, updated, removed, untouched, unverified, envvars},
     verb in create/update/delete. envvars is the list the API would show afterwards: existing
-    variables keep their place, new ones are appended; a written value shows as its mask
-    (masked=True) or None. unverified names the listed present variables that exist and were
-    not rewritten although their value could not be compared (update_values=never, or no mask).
+    variables keep their place, new ones are appended; a written value shows as listed when the
+    listed mask may be its mask, else as _v1.mask_value predicts it (masked=True; replace it with
+    what the write answers, see shown_after_write), or None. unverified names the listed present
+    variables that exist and were not rewritten although their value could not be compared
+    (update_values=never, or no mask). A listed mask is compared with _v1.mask_matches: a value
+    is unchanged when the listed mask may be its mask.
     """
     if update_values not in UPDATE_VALUES:
         raise ValueError('update_values must be one of %s' % ', '.join(UPDATE_VALUES))
@@ -90,7 +93,7 @@ def plan_envvars(current, desired, update_values='on_mask_change', purge=False, 
             actions.append(('create', name, item['value']))
             added.append(name)
         elif update_values == 'always' or (
-                update_values == 'on_mask_change' and shown[name] != mask_value(item['value'])):
+                update_values == 'on_mask_change' and not mask_matches(shown[name], item['value'])):
             actions.append(('update', name, item['value']))
             updated.append(name)
         elif update_values == 'never':
@@ -102,8 +105,12 @@ def plan_envvars(current, desired, update_values='on_mask_change', purge=False, 
                 actions.append(('delete', var['name'], None))
                 removed.append(var['name'])
 
-    def show(value):
-        return mask_value(value) if masked else None
+    def show(value, listed=None):
+        # A rewrite the listed mask may already be the mask of keeps that mask: CircleCI showed it,
+        # and shows it again if the value was the same. Otherwise what _v1.mask_value predicts.
+        if not masked:
+            return None
+        return listed if mask_matches(listed, value) else mask_value(value)
 
     envvars = []
     gone = set(removed)
@@ -112,7 +119,7 @@ def plan_envvars(current, desired, update_values='on_mask_change', purge=False, 
         if var['name'] in gone:
             continue
         if var['name'] in changed_values:
-            envvars.append(dict(name=var['name'], value=show(changed_values[var['name']])))
+            envvars.append(dict(name=var['name'], value=show(changed_values[var['name']], var['value'])))
         else:
             envvars.append(dict(name=var['name'], value=var['value']))
     for verb, name, value in actions:
@@ -123,6 +130,14 @@ def plan_envvars(current, desired, update_values='on_mask_change', purge=False, 
     untouched = [v['name'] for v in envvars if v['name'] not in touched]
     return dict(actions=actions, added=added, updated=updated, removed=removed,
                 untouched=untouched, unverified=unverified, envvars=envvars)
+
+
+def shown_after_write(answer, value):
+    """The mask to show for a value just written: the one CircleCI answered the write with (both
+    API versions answer a create with the masked value), when it may be the mask of that value;
+    otherwise (no answer, or one that is not such a mask, which is never shown) _v1.mask_value."""
+    shown = answer.get('value') if isinstance(answer, dict) else None
+    return shown if mask_matches(shown, value) else mask_value(value)
 
 
 def normalize_listing(listing, shown_path, name_key='name', value_key='value'):

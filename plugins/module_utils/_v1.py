@@ -187,6 +187,53 @@ def check_paging(limit, offset):
         raise CircleCIError('offset must be 0 or a positive integer, got %r' % (offset,))
 
 
+# How CircleCI masks an environment variable value: the one place for the rule.
+#
+# What is known: CircleCI lists (and answers a create with) ``xxxx`` followed by the last
+# characters of the value; a value of 8 or more characters shows its last four (``eu-west-1``
+# -> ``xxxxst-1``). Shorter values show fewer: recorded circleci.com traffic shows the
+# 4-character value ``test`` listed and created as ``xxxxst`` (two characters), in two sessions.
+# The number shown for 5 to 7 characters has never been recorded, nor for 1 to 3.
+#
+# Comparing: a listed mask can only be trusted to be ``xxxx`` followed by a suffix of the value,
+# at most four characters long, and exactly the last four for 8 or more characters. One recorded
+# value is no proof that every 4-character value shows two characters, so 4 to 7 characters
+# accept any suffix of 0 to 4 characters, and 1 to 3 characters any suffix of 0 to 3 (the
+# empty one too: a rule such as "half the length" shows nothing of a 1-character value).
+# A value is therefore "unchanged" when the listed mask could be its mask under some rule
+# consistent with what is known, so that a second run is idempotent whatever CircleCI's
+# rule for those lengths is; the price is that a short value that ends in the characters the
+# mask shows cannot be told from the old one (as a long one whose last four are unchanged).
+MASK_LONG_VALUE = 8      # from this length on, exactly the last four characters are shown
+MASK_MAX_SUFFIX = 4
+# Lengths whose mask is known from recorded traffic, and how many characters it shows.
+MASK_RECORDED_SHORT = {4: 2}
+
+
+def mask_suffix_lengths(length):
+    """The numbers of trailing characters a mask of a value of this length may show."""
+    if length >= MASK_LONG_VALUE:
+        return (MASK_MAX_SUFFIX,)
+    return tuple(range(min(length, MASK_MAX_SUFFIX) + 1))
+
+
+def mask_matches(shown, value):
+    """Whether the mask CircleCI shows (``xxxx<s>``) may be the mask of value: s is a suffix of value,
+    of a length mask_suffix_lengths allows for it (see the rule above)."""
+    if not isinstance(shown, str) or not isinstance(value, str) or not shown.startswith(MASK_PREFIX):
+        return False
+    suffix = shown[len(MASK_PREFIX):]
+    return len(suffix) in mask_suffix_lengths(len(value)) and value.endswith(suffix)
+
+
 def mask_value(value):
-    """The masked form CircleCI shows for an environment variable value: xxxx + last 4 chars."""
-    return MASK_PREFIX + value[-4:]
+    """The mask to show for a value CircleCI has not shown (check mode, a write answered without one).
+
+    Only a form CircleCI is known to show: xxxx + the last four characters for 8 characters or more,
+    xxxx + the last two for 4 characters (recorded); for the other short lengths, whose rule is not
+    known, the bare ``xxxx``, which claims nothing about the value (and shows none of it).
+    """
+    if len(value) >= MASK_LONG_VALUE:
+        return MASK_PREFIX + value[-MASK_MAX_SUFFIX:]
+    shown = MASK_RECORDED_SHORT.get(len(value), 0)
+    return MASK_PREFIX + (value[-shown:] if shown else '')

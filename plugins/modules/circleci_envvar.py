@@ -14,9 +14,11 @@ version_added: 1.0.0
 description:
   - Creates, updates and removes the project environment variables of a CircleCI project,
     one at a time (O(name), O(value), O(state)) or as a set (O(variables), O(purge)).
-  - CircleCI never returns a value. It shows C(xxxx) followed by the last four characters of the
-    value (fewer when the value is shorter, for example C(xxxxR) for C(R)). The module compares
-    that masked form with the mask of the value you give, and nothing more; see O(update_values).
+  - CircleCI never returns a value. It shows C(xxxx) followed by the last characters of the value:
+    the last four of a value of 8 characters or more, fewer of a shorter one (C(xxxxst) for C(test));
+    how many for 1 to 3 and 5 to 7 characters is not known. The module compares that masked form
+    with the value you give, and nothing more: a variable is unchanged when the mask can be the
+    mask of that value; see O(update_values).
   - Every run reads the project's list once (C(GET .../envvar), page by page with API v2), whatever the
     number of variables, then sends one C(POST .../envvar) per variable to add or rewrite and one
     C(DELETE .../envvar/NAME) per variable to remove. A run with nothing to do sends only the C(GET).
@@ -83,10 +85,12 @@ options:
       - Variables that do not exist are created whatever this option says.
     type: str
     choices:
-      on_mask_change: Rewrite it only when the masked value CircleCI shows (C(xxxx) plus the
-        last four characters) differs from the mask of the desired value. A new value that ends
-        with the same four characters as the old one cannot be seen through the API and is NOT
-        written. Use V(always) once to force such a change.
+      on_mask_change: Rewrite it only when the masked value CircleCI shows cannot be the mask of
+        the desired value. For a value of 8 characters or more that is when its last four
+        characters differ from those shown; for a shorter value, when the characters shown after
+        C(xxxx) (at most four) do not end it. A new value that ends with the characters shown for
+        the old one cannot be seen through the API and is NOT written. Use V(always) once to
+        force such a change.
       always: Rewrite every listed present variable, so the task always reports a change.
       never: Only create missing variables, never rewrite existing ones.
     default: on_mask_change
@@ -114,13 +118,15 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff shows the project's variables before and after as name to masked value, exactly as
-        CircleCI shows them; never a real value. A rewrite that keeps the last four characters
-        therefore shows no difference although it is reported as a change.
+      - The diff shows the project's variables before and after as name to masked value, as
+        CircleCI shows them; never a real value. A rewrite that keeps the characters CircleCI shows
+        therefore shows no difference although it is reported as a change. In check mode a value
+        to be written shows as RV(envvars) predicts it.
 notes:
-  - CircleCI's API cannot reveal a value, only its last four characters. With the default
-    O(update_values=on_mask_change) a changed value whose last four characters equal the old
-    value's is invisible and is not written; run once with O(update_values=always) to force it.
+  - CircleCI's API cannot reveal a value, only its last four characters (fewer for a value shorter
+    than 8 characters). With the default O(update_values=on_mask_change) a changed value that ends
+    with the characters CircleCI shows of the old value is invisible and is not written; run once
+    with O(update_values=always) to force it.
   - Posting an existing name overwrites the variable; this is how updates are made.
 seealso:
   - module: ciops.circleci.circleci_context_envvar
@@ -230,7 +236,11 @@ untouched:
 envvars:
   description:
     - The project's variables after the run, in the order CircleCI lists them, with values masked
-      exactly as CircleCI shows them (C(xxxx) plus the last four characters).
+      as CircleCI shows them: as listed, or as CircleCI answered the write.
+    - In check mode (or when a write is answered without a mask of the value) a value to be written
+      shows as CircleCI is known to mask it, C(xxxx) plus its last four characters for 8 characters
+      or more and plus its last two for 4 characters (C(xxxxst) for C(test)), and as a bare C(xxxx)
+      for the other lengths, whose mask is not known.
     - Computed from the list read at the start and the changes made; no second read.
   returned: always
   type: list
@@ -262,6 +272,7 @@ from ansible_collections.ciops.circleci.plugins.module_utils._envvars import (
     desired_variables,
     normalize_listing,
     plan_envvars,
+    shown_after_write,
 )
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 from ansible_collections.ciops.circleci.plugins.module_utils._project import API_VERSIONS, choose_api_version
@@ -284,14 +295,17 @@ def run(module):
     current = normalize_listing(listing, shown_path)
     todo = plan_envvars(current, desired, update_values=p['update_values'], purge=p['purge'])
 
+    written = {}
     if not module.check_mode:
         for verb, name, value in todo['actions']:
             if verb == 'delete':
                 # absent_ok: a variable deleted by someone else meanwhile is gone either way.
                 client.delete(item_path('envvar', name), api=api)
             else:
-                # Both versions overwrite an existing name on POST.
-                client.post(list_path, body={'name': name, 'value': value}, api=api)
+                # Both versions overwrite an existing name on POST, and answer with the masked value.
+                answer = client.post(list_path, body={'name': name, 'value': value}, api=api)
+                written[name] = shown_after_write(answer, value)
+    envvars = [dict(name=v['name'], value=written.get(v['name'], v['value'])) for v in todo['envvars']]
 
     result = dict(
         changed=bool(todo['actions']),
@@ -299,14 +313,14 @@ def run(module):
         updated=todo['updated'],
         removed=todo['removed'],
         untouched=todo['untouched'],
-        envvars=todo['envvars'],
+        envvars=envvars,
         project=module.project_slug,
         api_version=version,
     )
     if module._diff:
         result['diff'] = dict(
             before=dict((v['name'], v['value']) for v in current),
-            after=dict((v['name'], v['value']) for v in todo['envvars']),
+            after=dict((v['name'], v['value']) for v in envvars),
         )
     return result
 

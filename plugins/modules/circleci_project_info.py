@@ -107,7 +107,8 @@ notes:
     C(irc_password) and C(slack_webhook_url) from project settings. Keys of name-keyed maps
     (branch names, project URLs) are never dropped.
   - Environment variable values cannot be read back from CircleCI; they come masked as
-    C(xxxx) plus the last four characters of the value.
+    C(xxxx) plus the last four characters of a value of 8 characters or more, and fewer of a
+    shorter value (C(xxxxst) for C(test)).
   - SSH keys added with M(ciops.circleci.circleci_ssh_key) are visible only here, in
     RV(settings.ssh_keys), with their host name, public key and MD5 fingerprint.
 seealso:
@@ -266,14 +267,14 @@ envvars:
       type: str
       sample: AWS_REGION
     value:
-      description: C(xxxx) and the last four characters of the value (fewer for short values).
+      description: C(xxxx) and the last four characters of the value; fewer for a value shorter than 8 characters.
       type: str
       sample: xxxxst-1
   sample:
     - name: AWS_REGION
       value: xxxxst-1
-    - name: SHORT
-      value: xxxxR
+    - name: FEATURE_X
+      value: xxxxue
 checkout_keys:
   description: The project's checkout keys.
   returned: when V(checkout_keys) is gathered

@@ -254,8 +254,8 @@ def _ex_envvar_list(sim, url):
 
 def _ex_envvar_create(sim, url):
     # Defect 3: the body is an Envvar object. Spec says 200; API-FACTS (Environment variables) says 201.
-    resp = sim.call("POST", url("/project/{username}/{project}/envvar"), json={"name": "NEW_VAR", "value": "abcdef"})
-    assert resp.json() == {"name": "NEW_VAR", "value": "xxxxcdef"}
+    resp = sim.call("POST", url("/project/{username}/{project}/envvar"), json={"name": "NEW_VAR", "value": "abcdefgh"})
+    assert resp.json() == {"name": "NEW_VAR", "value": "xxxxefgh"}
     return resp, {201}
 
 

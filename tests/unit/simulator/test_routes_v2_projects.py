@@ -94,7 +94,8 @@ def test_envvar_validation(client, body):
 
 def test_circleci_project_envvars(client):
     items = client.v2("GET", WEBAPP + "/envvar").get_json()["items"]
-    assert items == [{"name": "API_URL", "value": "xxxx.com"}, {"name": "FEATURE_FLAG", "value": "xxxxon"}]
+    # FEATURE_FLAG=on: two characters, shown as one (the simulator's assumption for 1 to 3).
+    assert items == [{"name": "API_URL", "value": "xxxx.com"}, {"name": "FEATURE_FLAG", "value": "xxxxn"}]
     assert client.v2("POST", WEBAPP + "/envvar", json={"name": "NEW", "value": "v"}).status_code == 201
     assert client.v2("DELETE", WEBAPP + "/envvar/NEW").status_code == 200
     assert client.v1("GET", "/project/circleci/%s/%s/envvar" % (data.ORG_CLOUD, data.PROJ_WEBAPP)).status_code == 404

@@ -132,6 +132,23 @@ def test_v1_and_v1_1_forms_and_aliases(sim):
 
 
 # ---------------------------------------------------------------- env vars
+# Recorded: 8 characters or more show the last four, `test` shows as `xxxxst`. The other short
+# lengths are the simulator's assumption (5-7 show three, 1-3 show one), documented in data.mask_shown.
+@pytest.mark.parametrize("value, shown", [
+    ("", "xxxx"), ("R", "xxxxR"), ("on", "xxxxn"), ("dev", "xxxxv"), ("test", "xxxxst"), ("prod1", "xxxxod1"),
+    ("eu-ab2", "xxxxab2"), ("stage-3", "xxxxe-3"), ("eu-west1", "xxxxest1"), ("eu-west-1", "xxxxst-1"),
+    ("p\u00e4ssw\u00f6rd", "xxxxw\u00f6rd"),
+])
+def test_envvar_mask_by_length_as_recorded(sim, value, shown):
+    for base, path in ((None, APP + "/envvar"), (sim.root + "/api/v2", "/project/gh/acme/app/envvar")):
+        created = sim.call("POST", path, base=base, json={"name": "MASKED", "value": value})
+        assert created.status_code == 201 and created.json() == {"name": "MASKED", "value": shown}
+        listed = sim.call("GET", path, base=base).json()
+        items = listed["items"] if base else listed
+        assert {"name": "MASKED", "value": shown} in items
+        assert sim.call("GET", path + "/MASKED", base=base).json() == {"name": "MASKED", "value": shown}
+
+
 def test_envvar_masking_overwrite_delete(sim):
     values = {e["name"]: e["value"] for e in sim.call("GET", APP + "/envvar").json()}
     assert values == {"AWS_REGION": "xxxxst-1", "SHORT": "xxxxR"}
@@ -447,7 +464,8 @@ def test_reset_restores_seed(sim):
     assert sim.control("GET", "/config").json() == {"build_seconds": 0.4, "retired": False,
                                                     "checkout_key_algorithm": "ed25519", "date": "2026-06-01",
                                                     "server_version": "cloud", "page_size": 20,
-                                                    "compile_seconds": 0.2}
+                                                    "compile_seconds": 0.2, "webhook_retry_seconds": [0.5, 1.0, 2.0],
+                                                    "webhook_timeout_seconds": 10.0, "webhook_ca": None}
     assert sim.control("GET", "/faults").json() == []
 
 

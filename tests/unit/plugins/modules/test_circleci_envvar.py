@@ -15,6 +15,7 @@ from ansible_collections.ciops.circleci.plugins.modules import circleci_envvar
 from ansible_collections.ciops.circleci.plugins.module_utils._envvars import desired_variables, plan_envvars
 from ansible_collections.ciops.circleci.plugins.module_utils._project import choose_api_version, parse_project_slug
 
+from ..mask_rules import MASK_RULES
 from .conftest import API
 
 LIST = API + '/project/github/acme/app/envvar'
@@ -33,12 +34,12 @@ def absent(name):
 # ---------------------------------------------------------------- plan (pure)
 
 def test_plan_adds_missing_and_leaves_equal_masks_alone():
-    todo = plan_envvars(SEED, [present('AWS_REGION', 'eu-west-1'), present('NEW', 'abcdef')])
-    assert todo['actions'] == [('create', 'NEW', 'abcdef')]
+    todo = plan_envvars(SEED, [present('AWS_REGION', 'eu-west-1'), present('NEW', 'abcdefgh')])
+    assert todo['actions'] == [('create', 'NEW', 'abcdefgh')]
     assert todo['added'] == ['NEW']
     assert todo['updated'] == [] and todo['removed'] == []
     assert todo['untouched'] == ['AWS_REGION', 'SHORT']
-    assert todo['envvars'] == SEED + [{'name': 'NEW', 'value': 'xxxxcdef'}]
+    assert todo['envvars'] == SEED + [{'name': 'NEW', 'value': 'xxxxefgh'}]
 
 
 def test_plan_updates_when_the_mask_differs_and_keeps_the_position():
@@ -74,15 +75,21 @@ def test_plan_never_only_creates_missing_ones():
 
 
 def test_plan_short_values_are_masked_with_fewer_characters():
-    # CircleCI shows xxxxR for R: R is unchanged, RR is a change, an empty value shows xxxx.
+    # xxxxR may be the mask of R, and of any value under 8 characters that ends in R (CircleCI's rule
+    # for those lengths is not known): R and RR are unchanged, Q is a change, an empty value shows xxxx.
     assert plan_envvars(SEED, [present('SHORT', 'R')])['actions'] == []
-    assert plan_envvars(SEED, [present('SHORT', 'RR')])['actions'] == [('update', 'SHORT', 'RR')]
+    assert plan_envvars(SEED, [present('SHORT', 'RR')])['actions'] == []
+    assert plan_envvars(SEED, [present('SHORT', 'Q')])['actions'] == [('update', 'SHORT', 'Q')]
     todo = plan_envvars(SEED, [present('SHORT', '')])
     assert todo['actions'] == [('update', 'SHORT', '')]
     assert todo['envvars'][1] == {'name': 'SHORT', 'value': 'xxxx'}
     assert plan_envvars([{'name': 'E', 'value': 'xxxx'}], [present('E', '')])['actions'] == []
-    # A long value ending in R is not the same as R.
-    assert plan_envvars(SEED, [present('SHORT', 'xyzR')])['actions'] == [('update', 'SHORT', 'xyzR')]
+    # A long value ending in R is not the same as R: CircleCI would show its last four characters.
+    assert plan_envvars(SEED, [present('SHORT', 'abcdefgR')])['actions'] == [('update', 'SHORT', 'abcdefgR')]
+    # Recorded: CircleCI shows the 4-character value test as xxxxst, not xxxxtest.
+    assert plan_envvars([{'name': 'T', 'value': 'xxxxst'}], [present('T', 'test')])['actions'] == []
+    assert plan_envvars([{'name': 'T', 'value': 'xxxxst'}], [present('T', 'tesT')])['actions'] == [
+        ('update', 'T', 'tesT')]
 
 
 def test_plan_unicode_values_compare_by_characters():
@@ -91,8 +98,11 @@ def test_plan_unicode_values_compare_by_characters():
     todo = plan_envvars(current, [present('GREETING', u'pässwort')])
     assert todo['updated'] == ['GREETING']
     assert todo['envvars'] == [{'name': 'GREETING', 'value': u'xxxxwort'}]
+    todo = plan_envvars([], [present('SNOW', u'☃☃☃☃❄❄❄❄')])
+    assert todo['envvars'] == [{'name': 'SNOW', 'value': u'xxxx❄❄❄❄'}]
+    # Two characters (six bytes): a short value, whose mask is not known, shows as a bare xxxx.
     todo = plan_envvars([], [present('SNOW', u'☃☃')])
-    assert todo['envvars'] == [{'name': 'SNOW', 'value': u'xxxx☃☃'}]
+    assert todo['envvars'] == [{'name': 'SNOW', 'value': u'xxxx'}]
 
 
 def test_plan_removes_present_and_ignores_absent_variables():
@@ -396,3 +406,89 @@ def test_unknown_circleci_project_fails_on_the_v2_list(api, run_module):
     assert result['failed'] is True
     assert result['msg'].startswith('CircleCI answered 404 Project not found for GET /api/v2/project/circleci/')
     assert SECRET not in json.dumps(result)
+
+
+# ---------------------------------------------------------------- short values, under every masking rule
+
+SHORT_VALUES = ['R', 'on', 'dev', 'test', 'prod1', 'eu-ab2', 'stage-3', 'eu-west1', 'eu-west-1']  # 1 to 9 characters
+
+
+def fake_circleci(api, url, mask, v2=False):
+    """A project's variables behind url, listed and answered masked by mask, as CircleCI does."""
+    store = {}
+
+    def listing(request):
+        items = [{'name': name, 'value': mask(value)} for name, value in store.items()]
+        return 200, {}, json.dumps(page(items) if v2 else items)
+
+    def create(request):
+        body = json.loads(request.body)
+        store[body['name']] = body['value']
+        return 201, {}, json.dumps({'name': body['name'], 'value': mask(body['value'])})
+
+    api.add_callback(responses.GET, url, callback=listing)
+    api.add_callback(responses.POST, url, callback=create)
+    return store
+
+
+@pytest.mark.parametrize('rule', sorted(MASK_RULES))
+@pytest.mark.parametrize('value', SHORT_VALUES)
+@pytest.mark.parametrize('version, url, project', [
+    ('v1.1', LIST, dict(username='acme', project='app')),
+    ('v2', V2_LIST, dict(project_slug=APP_SLUG)),
+])
+def test_the_second_run_with_a_short_value_sends_one_get_and_no_write(api, run_module, rule, value, version, url,
+                                                                      project):
+    mask = MASK_RULES[rule]
+    store = fake_circleci(api, url, mask, v2=version == 'v2')
+    args = dict(project, name='FLAG', value=value)
+    first = run_module(circleci_envvar, args, diff=True)
+    assert first['changed'] is True and first['added'] == ['FLAG'] and first['api_version'] == version
+    assert store == {'FLAG': value}
+    # The result shows the mask CircleCI answered, never one it would not show.
+    assert first['envvars'] == [{'name': 'FLAG', 'value': mask(value)}]
+    assert first['diff']['after'] == {'FLAG': mask(value)}
+    assert [c.request.method for c in api.calls] == ['GET', 'POST']
+
+    second = run_module(circleci_envvar, args, diff=True)
+    again_in_check_mode = run_module(circleci_envvar, args, check_mode=True)
+    assert second['changed'] is False and again_in_check_mode['changed'] is False
+    assert second['untouched'] == ['FLAG'] and second['updated'] == []
+    assert second['envvars'] == first['envvars'] == again_in_check_mode['envvars']
+    assert second['diff'] == {'before': {'FLAG': mask(value)}, 'after': {'FLAG': mask(value)}}
+    assert [(c.request.method, c.request.url) for c in api.calls[2:]] == [('GET', url), ('GET', url)]
+
+
+@pytest.mark.parametrize('version, url, project', [
+    ('v1.1', LIST, dict(username='acme', project='app')),
+    ('v2', V2_LIST, dict(project_slug=APP_SLUG)),
+])
+def test_a_short_value_whose_shown_characters_differ_is_rewritten(api, run_module, version, url, project):
+    api.add(responses.GET, url, json=page([{'name': 'FLAG', 'value': 'xxxxst'}]) if version == 'v2' else
+            [{'name': 'FLAG', 'value': 'xxxxst'}])
+    api.add(responses.POST, url, status=201, json={'name': 'FLAG', 'value': 'xxxxod'})
+    result = run_module(circleci_envvar, dict(project, name='FLAG', value='prod'), diff=True)
+    assert result['changed'] is True and result['updated'] == ['FLAG']
+    assert result['envvars'] == [{'name': 'FLAG', 'value': 'xxxxod'}]
+    assert result['diff'] == {'before': {'FLAG': 'xxxxst'}, 'after': {'FLAG': 'xxxxod'}}
+    assert [c.request.method for c in api.calls] == ['GET', 'POST']
+    assert log_bodies(api)[1] == {'name': 'FLAG', 'value': 'prod'}
+
+
+def test_a_write_answered_with_the_value_itself_never_shows_it(api, run_module):
+    api.add(responses.GET, LIST, json=[])
+    api.add(responses.POST, LIST, status=201, json={'name': 'TOKEN', 'value': SECRET})
+    api.add(responses.POST, LIST, status=201, json={'name': 'PIN', 'value': '4711'})
+    result = run_module(circleci_envvar, dict(username='acme', project='app', variables=[
+        dict(name='TOKEN', value=SECRET), dict(name='PIN', value='4711')]), diff=True)
+    assert result['envvars'] == [{'name': 'TOKEN', 'value': 'xxxx7f3a'}, {'name': 'PIN', 'value': 'xxxx11'}]
+    assert SECRET not in json.dumps(result) and '4711' not in json.dumps(result)
+
+
+def test_check_mode_predicts_short_values_without_showing_more_than_circleci(api, run_module):
+    api.add(responses.GET, LIST, json=[])
+    result = run_module(circleci_envvar, dict(username='acme', project='app', variables=[
+        dict(name='ONE', value='1'), dict(name='FOUR', value='true'), dict(name='SIX', value='eu-ab2'),
+        dict(name='NINE', value='eu-west-1')]), check_mode=True, diff=True)
+    assert result['diff']['after'] == {'ONE': 'xxxx', 'FOUR': 'xxxxue', 'SIX': 'xxxx', 'NINE': 'xxxxst-1'}
+    assert [c.request.method for c in api.calls] == ['GET']
