@@ -82,6 +82,33 @@ def test_demo_from_the_installed_copy(installed, sim, tmp_path):
     assert api and all(e['token_header'] for e in api), [c for c, e in zip(seen, log) if not e['token_header']]
 
 
+MUTATING = ('POST', 'PUT', 'PATCH', 'DELETE')
+
+
+def test_demo_under_check_from_the_installed_copy(installed, sim, tmp_path):
+    """A newcomer runs the demo with --check first: it passes, reads CircleCI and writes nothing."""
+    proc = playbook(installed, str(tmp_path), sim, '--check',
+                    '-i', os.path.join(examples(installed), 'inventory.ini'),
+                    os.path.join(examples(installed), 'demo.yml'))
+    recap = assert_succeeded(proc)
+    assert list(recap) == ['localhost'], recap
+    log = sim.requests()
+    api = [e for e in log if e['path'].startswith('/api/')]
+    seen = calls(api)
+    # Each step read CircleCI, and nothing was written (the demo's own read of the log included).
+    for step, expected in (
+            ('envvar', r'^GET /api/v1\.1/project/github/acme/app/envvar 200$'),
+            ('contexts', r'^GET /api/v2/context 200$'),
+            ('keys', r'^GET /api/v1\.1/project/github/acme/newsvc/checkout-key 200$'),
+            ('ssh_key', r'^GET /api/v1\.1/project/github/acme/app/settings 200$'),
+            ('info', r'^GET /api/v1\.1/me 200$')):
+        assert any(re.match(expected, call) for call in seen), 'demo step %s sent no %s; it sent: %s' % (
+            step, expected, seen)
+    assert [call for call, e in zip(calls(log), log) if e['method'] in MUTATING] == []
+    # The demo's last tasks read the simulator's log under --check too and show it.
+    assert 'Show the requests the demo made' in proc.stdout and '"GET /api/v1.1/me"' in proc.stdout, proc.stdout
+
+
 def test_deploy_from_the_installed_copy(installed, sim, tmp_path):
     # The project configuration deploy.yml expects (as extensions/molecule/deploy/prepare.yml sets it).
     sim.control('POST', '/projects/%s/config' % APP, {
