@@ -217,3 +217,12 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) $(VENV311)
+
+# ---------------------------------------------------------------- Event-Driven Ansible
+# ruff and pylint over the event source plugins, as Red Hat's partner certification runs them
+# (extensions/eda/ruff.toml, extensions/eda/.pylintrc), from the build copy like every layer.
+.PHONY: eda-lint
+eda-lint: $(VENV_STAMP) sync
+	cd $(BUILD)/extensions/eda && $(VENV)/bin/ruff check --no-cache plugins
+	cd $(BUILD)/extensions/eda && $(VENV)/bin/ruff format --no-cache --check plugins
+	cd $(BUILD)/extensions/eda && $(VENV)/bin/pylint --rcfile=.pylintrc plugins
