@@ -19,27 +19,31 @@ from urllib.parse import parse_qs, quote
 
 from flask import Flask, Response, request
 
+import deliveries
 import faults
 import routes_control
 import routes_v1
 import routes_v2_contexts
 import routes_v2_pipelines
 import routes_v2_projects
+import routes_v2_webhooks
 from render import ApiError, RouteNotFound, html_404, json_response, render
 from routing import Call, Router
 from state import SimState
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-SECRET_KEYS = {"value", "private_key", "apikey"}
+SECRET_KEYS = {"value", "private_key", "apikey", "signing_secret", "signing-secret"}
 UNAUTHORIZED = {
     "v1": "You must log in first.", "v1.1": "You must log in first.", "artifacts": "You must log in first.",
     "v2": "Credentials provided are invalid",
 }
-CLIENT_ROUTES = routes_v1.ROUTES + routes_v2_projects.ROUTES + routes_v2_pipelines.ROUTES + routes_v2_contexts.ROUTES
+CLIENT_ROUTES = (routes_v1.ROUTES + routes_v2_projects.ROUTES + routes_v2_pipelines.ROUTES + routes_v2_contexts.ROUTES
+                 + routes_v2_webhooks.ROUTES)
 
 
 def redact(obj):
-    """A request body with the values of secret keys (``value``, ``private_key``, ``apikey``) replaced."""
+    """A request body with the values of secret keys (``value``, ``private_key``, ``apikey``, a webhook's
+    ``signing_secret`` in either spelling) replaced."""
     if isinstance(obj, dict):
         return {k: ("***" if k in SECRET_KEYS and v is not None else redact(v)) for k, v in obj.items()}
     if isinstance(obj, list):
@@ -100,7 +104,7 @@ def request_token(headers, query: dict, bearer: bool) -> str | None:
 
 def create_app(token: str = "sim-token", project_token: str = "sim-project-token",
                build_seconds: float = 2.0, *, date: str | None = None, server_version: str | None = "cloud",
-               page_size: int = 20, compile_seconds: float = 1.0, clock=None) -> Flask:
+               page_size: int = 20, compile_seconds: float = 1.0, clock=None, webhook_ca: str | None = None) -> Flask:
     """Create the simulator Flask app (state lives in ``app.config['SIM_STATE']``).
 
     ``date``: the simulated day (YYYY-MM-DD; default today): from 2027-02-01 the retired v1/v1.1
@@ -108,14 +112,16 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
     lacks ``pipeline/run``). ``page_size``: items per page of every v2 list.
     ``compile_seconds``: how long a new pipeline's workflow list stays empty.
     ``clock``: the monotonic clock builds and workflows progress by (tests pass a fake one).
+    ``webhook_ca``: a PEM file of the CA certificates webhook deliveries trust (default: the system's).
     """
     app = Flask("circleci_simulator")
     app.config["PROPAGATE_EXCEPTIONS"] = True
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
     state = SimState(build_seconds, clock=clock or time.monotonic, date=date, server_version=server_version,
-                     page_size=page_size, compile_seconds=compile_seconds)
+                     page_size=page_size, compile_seconds=compile_seconds, webhook_ca=webhook_ca)
     app.config["SIM_STATE"] = state
+    state.deliverer = deliveries.Deliverer(state)
     tokens = {token: "user", project_token: "project"}
     client_router = Router(CLIENT_ROUTES)
     control_router = Router(routes_control.ROUTES)

@@ -2,7 +2,7 @@
 # Copyright (c) ciops.circleci contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The control API under ``/_sim/``: request log, reset, faults, queued outcomes, config,
-wire forms, bulk seeding, state dump. No token; JSON only; not recorded in the request log.
+wire forms, bulk seeding, state dump, webhook deliveries (log, redelivery, ping). No token; JSON only; not recorded in the request log.
 (``/_sim/artifacts/...`` is client traffic and lives in routes_v1.)"""
 
 from __future__ import annotations
@@ -272,6 +272,40 @@ def delete_project_config(call):
     return 200, proj["pipeline_config"]
 
 
+# ---------------------------------------------------------------- webhook deliveries
+DELIVERY_FILTERS = ("event_id", "webhook_id", "event_type")
+
+
+def get_deliveries(call):
+    """Every delivery attempt, oldest first; ``?event_id=``, ``?webhook_id=``, ``?event_type=`` filter."""
+    wanted = {k: call.query[k] for k in DELIVERY_FILTERS if isinstance(call.query.get(k), str)}
+    return 200, [d for d in call.state.deliveries if all(d[k] == v for k, v in wanted.items())]
+
+
+def delete_deliveries(call):
+    call.state.deliveries.clear()
+    return 200, OK
+
+
+def post_redeliver(call):
+    """Post a kept event again: the same id and body, signed with the webhook's secret now
+    (CircleCI may deliver an event more than once; receivers deduplicate on its id)."""
+    event_id = call.state.deliverer.redeliver(call.params["event_id"])
+    if event_id is None:
+        return 404, {"message": "No such event, or its webhook was deleted"}
+    event = call.state.events[event_id]
+    return 202, {"event_id": event_id, "webhook_id": event["webhook_id"], "event_type": event["type"]}
+
+
+def post_ping(call):
+    """A test ping, as the web app sends: ``{type: "ping", id, happened_at, webhook: {id, name}}``."""
+    webhook = call.state.webhooks.get(call.params["webhook_id"])
+    if webhook is None:
+        return 404, {"message": "Webhook not found"}
+    event_id = call.state.deliverer.ping(webhook)
+    return 202, {"event_id": event_id, "webhook_id": webhook["id"], "event_type": "ping"}
+
+
 def _control(method: str, path: str, handler) -> Route:
     return Route(method, "/_sim" + path, handler, api="control", auth=False)
 
@@ -299,4 +333,8 @@ ROUTES = [
     _control("GET", "/projects/{slug:slug}/config", get_project_config),
     _control("POST", "/projects/{slug:slug}/config", post_project_config),
     _control("DELETE", "/projects/{slug:slug}/config", delete_project_config),
+    _control("GET", "/deliveries", get_deliveries),
+    _control("DELETE", "/deliveries", delete_deliveries),
+    _control("POST", "/deliveries/{event_id}/redeliver", post_redeliver),
+    _control("POST", "/webhooks/ping/{webhook_id}", post_ping),
 ]

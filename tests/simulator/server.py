@@ -28,7 +28,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from app import create_app  # noqa: E402  pylint: disable=wrong-import-position
-from state import check_date, check_server_version  # noqa: E402  pylint: disable=wrong-import-position
+from state import check_date, check_server_version, check_webhook_ca  # noqa: E402  pylint: disable=wrong-import-position
+
+WEBHOOK_CA_ENV = "CIRCLECI_SIM_WEBHOOK_CA"
 
 
 class _NoDrainSelector:
@@ -131,13 +133,20 @@ def _server_version_arg(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _webhook_ca_arg(value: str) -> str:
+    try:
+        return check_webhook_ca(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def start_server(host: str = "127.0.0.1", port: int = 0, token: str = "sim-token",
                  project_token: str = "sim-project-token", build_seconds: float = 2.0, verbose: bool = False,
                  **options):
     """Create and start a threaded server in a daemon thread; returns (server, base_url, thread).
 
     ``options`` go to ``create_app`` (``date``, ``server_version``, ``page_size``,
-    ``compile_seconds``). Stop it with ``server.shutdown()``. Useful for in-process tests.
+    ``compile_seconds``, ``webhook_ca``). Stop it with ``server.shutdown()``. Useful for in-process tests.
     """
     app = create_app(token=token, project_token=project_token, build_seconds=build_seconds, **options)
     handler = KeepAliveRequestHandler if verbose else QuietRequestHandler
@@ -168,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
                         help='"cloud" (default) or a CircleCI Server version such as 4.7 (no pipeline/run '
                              "before 4.8; no v1.1 retry/ssh on any Server)")
     parser.add_argument("--page-size", type=int, default=20, help="items per page of every v2 list")
+    parser.add_argument("--webhook-ca", metavar="FILE", type=_webhook_ca_arg,
+                        default=os.environ.get(WEBHOOK_CA_ENV) or None,
+                        help="PEM file of the CA certificates webhook deliveries trust when the webhook "
+                             "verifies TLS (default: $%s, else the system's)" % WEBHOOK_CA_ENV)
     parser.add_argument("--verbose", action="store_true", help="write an access log to stderr")
     parser.add_argument("--request-log", metavar="PATH", default=None,
                         help="on exit, write every request of the run (resets included) to PATH as JSON lines")
@@ -178,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     server, base, thread = start_server(args.host, args.port, args.token, args.project_token,
                                         args.build_seconds, args.verbose, date=args.date,
                                         server_version=args.server_version, page_size=args.page_size,
-                                        compile_seconds=args.compile_seconds)
+                                        compile_seconds=args.compile_seconds, webhook_ca=args.webhook_ca)
     kept = record_requests(server.app.config["SIM_STATE"]) if args.request_log else None
     stop = threading.Event()
 
@@ -191,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.flush()
     while not stop.wait(0.1):
         pass
+    server.app.config["SIM_STATE"].deliverer.close()
     server.shutdown()
     server.server_close()
     thread.join(5)

@@ -15,6 +15,7 @@ import copy
 import datetime
 import itertools
 import re
+import ssl
 import threading
 import time
 import uuid
@@ -26,7 +27,12 @@ SUNSET_DATE = "2027-02-01"
 DAY_BEFORE_SUNSET = "2027-01-31"
 CLOUD = "cloud"
 CONFIG_KEYS = ("build_seconds", "retired", "checkout_key_algorithm", "date", "server_version", "page_size",
-               "compile_seconds")
+               "compile_seconds", "webhook_retry_seconds", "webhook_timeout_seconds", "webhook_ca")
+# Webhook deliveries: the pause before each retry of a failed delivery (CircleCI retries a non-2xx
+# or unanswered delivery later, count and interval undocumented), and how long one attempt waits
+# (CircleCI expects a 2xx within 10 seconds).
+WEBHOOK_RETRY_SECONDS = (0.5, 1.0, 2.0)
+WEBHOOK_TIMEOUT_SECONDS = 10.0
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
 
@@ -78,6 +84,33 @@ def check_seconds(value, name: str) -> float:
     return seconds
 
 
+def check_retry_seconds(value) -> list[float]:
+    """The pauses before the retries of a failed webhook delivery: a list of at most 10 numbers >= 0."""
+    if not isinstance(value, list) or len(value) > 10:
+        raise ValueError("webhook_retry_seconds must be a list of at most 10 numbers >= 0")
+    return [check_seconds(v, "webhook_retry_seconds") for v in value]
+
+
+def check_timeout(value) -> float:
+    seconds = check_seconds(value, "webhook_timeout_seconds")
+    if seconds <= 0:
+        raise ValueError("webhook_timeout_seconds must be > 0")
+    return seconds
+
+
+def check_webhook_ca(value) -> str | None:
+    """None (the system's CA certificates) or the path of a PEM file of CA certificates, or ValueError."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ValueError("webhook_ca must be the path of a PEM CA file, or null")
+    try:
+        ssl.create_default_context(cafile=value)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError("webhook_ca %s: not a readable PEM CA file (%s)" % (value, exc)) from None
+    return value
+
+
 def build_phase(build: dict, now: float) -> dict:
     """Lifecycle/status/outcome/timestamps of a plain (v1.1-triggered or seeded) build at ``now``.
 
@@ -109,14 +142,20 @@ class SimState:
     """The simulator's state. Hold ``lock`` while reading or changing anything."""
 
     def __init__(self, build_seconds: float = 2.0, clock=time.monotonic, date: str | None = None,
-                 server_version: str | None = CLOUD, page_size: int = 20, compile_seconds: float = 1.0):
+                 server_version: str | None = CLOUD, page_size: int = 20, compile_seconds: float = 1.0,
+                 webhook_ca: str | None = None):
         self.lock = threading.RLock()
         self.clock = clock
+        # Called as on_workflow_view(wf, status, stopped_mono, views) whenever a workflow's status is
+        # computed (deliveries.py notices there the jobs and workflows that have just finished).
+        self.on_workflow_view = None
         # What POST /_sim/reset goes back to (the command line's choices).
         self.defaults = {
             "build_seconds": check_seconds(build_seconds, "build_seconds"), "checkout_key_algorithm": "ed25519",
             "date": None if date is None else check_date(date), "server_version": check_server_version(server_version),
             "page_size": check_page_size(page_size), "compile_seconds": check_seconds(compile_seconds, "compile_seconds"),
+            "webhook_retry_seconds": list(WEBHOOK_RETRY_SECONDS), "webhook_timeout_seconds": WEBHOOK_TIMEOUT_SECONDS,
+            "webhook_ca": check_webhook_ca(webhook_ca),
         }
         self.reset()
 
@@ -143,6 +182,13 @@ class SimState:
             self.workflows: dict[str, dict] = {}
             self.jobs: dict[str, dict] = {}
             self.next_pipelines: list[dict] = []
+            # Webhooks by id (routes_v2_webhooks), the events sent to them by id (body bytes kept
+            # for redelivery) and every delivery attempt (deliveries.py). A new epoch abandons the
+            # deliveries still on their way.
+            self.webhooks: dict[str, dict] = {}
+            self.events: dict[str, dict] = {}
+            self.deliveries: list[dict] = []
+            self.webhook_epoch = getattr(self, "webhook_epoch", 0) + 1
             self.contexts: dict[str, dict] = {}
             for seed in data.CONTEXT_SEED:
                 self.contexts[seed["id"]] = {
@@ -425,6 +471,8 @@ class SimState:
         """(status, stopped_at, job views by id) of a workflow now."""
         views = workflows.evaluate(wf, self.workflow_jobs(wf), self.now())
         status, stopped = workflows.workflow_status(list(views.values()), wf["canceled_mono"] is not None)
+        if self.on_workflow_view is not None:
+            self.on_workflow_view(wf, status, stopped, views)
         return status, self.wall_clock(wf)(stopped), views
 
     def job_view(self, job: dict) -> workflows.JobView:
@@ -491,7 +539,9 @@ class SimState:
         return {"build_seconds": self.config["build_seconds"], "retired": self.retired,
                 "checkout_key_algorithm": self.config["checkout_key_algorithm"], "date": self.config["date"],
                 "server_version": self.config["server_version"], "page_size": self.config["page_size"],
-                "compile_seconds": self.config["compile_seconds"]}
+                "compile_seconds": self.config["compile_seconds"],
+                "webhook_retry_seconds": list(self.config["webhook_retry_seconds"]),
+                "webhook_timeout_seconds": self.config["webhook_timeout_seconds"], "webhook_ca": self.config["webhook_ca"]}
 
     def update_config(self, body: dict) -> None:
         """Apply a partial ``POST /_sim/config`` body; ValueError (nothing changed) when it is invalid.
@@ -518,6 +568,12 @@ class SimState:
             new["page_size"] = check_page_size(body["page_size"])
         if "date" in body:
             new["date"] = check_date(body["date"])
+        if "webhook_retry_seconds" in body:
+            new["webhook_retry_seconds"] = check_retry_seconds(body["webhook_retry_seconds"])
+        if "webhook_timeout_seconds" in body:
+            new["webhook_timeout_seconds"] = check_timeout(body["webhook_timeout_seconds"])
+        if "webhook_ca" in body:
+            new["webhook_ca"] = check_webhook_ca(body["webhook_ca"])
         if "retired" in body:
             if not isinstance(body["retired"], bool):
                 raise ValueError("retired must be true or false")
@@ -566,4 +622,6 @@ class SimState:
         return {"config": self.public_config(), "user": self.user, "projects": projects, "faults": self.faults,
                 "next_outcomes": self.next_outcomes, "request_count": len(self.requests),
                 "organizations": list(self.organizations.values()), "contexts": contexts, "pipelines": pipelines,
-                "next_pipelines": self.next_pipelines}
+                "next_pipelines": self.next_pipelines,
+                # Webhooks with their signing secrets in clear (as env var values are here).
+                "webhooks": [{k: v for k, v in wh.items() if k != "created_mono"} for wh in self.webhooks.values()]}

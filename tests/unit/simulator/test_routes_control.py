@@ -30,7 +30,8 @@ def test_control_routes_need_no_token_and_are_not_logged(client):
 def test_config_defaults_and_switches(client):
     assert client.control("GET", "/config").get_json() == {
         "build_seconds": 4.0, "retired": False, "checkout_key_algorithm": "ed25519", "date": "2026-06-01",
-        "server_version": "cloud", "page_size": 20, "compile_seconds": 1.0}
+        "server_version": "cloud", "page_size": 20, "compile_seconds": 1.0,
+        "webhook_retry_seconds": [0.5, 1.0, 2.0], "webhook_timeout_seconds": 10.0, "webhook_ca": None}
     config = client.control("POST", "/config", json={"date": "2027-02-01", "server_version": "4.7", "page_size": 2,
                                                      "compile_seconds": 0, "build_seconds": 1}).get_json()
     assert (config["retired"], config["server_version"], config["page_size"], config["compile_seconds"]) == (
