@@ -393,10 +393,10 @@ async def test_without_an_id_or_with_dedup_window_0_every_delivery_is_queued():
     no_id = dict(payload)
     del no_id['id']
     async with running(SOURCE) as hook, aiohttp.ClientSession() as session:
-        assert [(await post(session, hook.url, no_id))[0] for _ in range(2)] == [202, 202]
+        assert [(await post(session, hook.url, no_id))[0] for dummy in range(2)] == [202, 202]
         assert len(hook.drain()) == 2
     async with running(SOURCE, dedup_window=0) as hook, aiohttp.ClientSession() as session:
-        assert [(await post(session, hook.url, payload))[0] for _ in range(2)] == [202, 202]
+        assert [(await post(session, hook.url, payload))[0] for dummy in range(2)] == [202, 202]
         assert len(hook.drain()) == 2
 
 
@@ -514,7 +514,7 @@ async def test_ansible_rulebooks_queue_wrapper_is_enough():
     try:
         url = 'http://127.0.0.1:%d/circleci' % port
         async with aiohttp.ClientSession() as session:
-            for _ in range(500):
+            for dummy in range(500):
                 try:
                     first = await post(session, url, workflow_payload(delivery_id='one'))
                     break
