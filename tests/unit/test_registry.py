@@ -481,4 +481,3 @@ def test_the_secret_playbook_tasks_are_plugins():
     used = set(re.findall(r'^      ciops\.circleci\.(\w+):', SECRETS.TASKS, flags=re.M))
     used.update(re.findall(r"query\('ciops\.circleci\.(\w+)'", SECRETS.TASKS))
     assert used - set(p.name for p in PLUGINS) == set()
-
