@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import threading
 
 import pytest
 
@@ -264,6 +265,7 @@ def test_current_workflows_a_replaced_run_loses_to_any_other_run_of_its_name():
     assert pl.current_workflows([old, build, new], replaced=['a1']) == [new, build]
     # Not listed yet: the replaced run is all there is.
     assert pl.current_workflows([old, build], replaced=['a1']) == [old, build]
+    assert pl.current_workflows([old, new], prefer=None, replaced=None) == [old]
 
 
 @pytest.mark.parametrize('state, statuses, summary', [
@@ -323,6 +325,30 @@ def test_plan_approve_by_job_name_and_type():
     assert [(w['name'], j['status']) for w, j in other] == [('us', 'blocked')]
     assert pl.plan_approve(workflows, 'nope') == ([], [], [])
     assert pl.approval_jobs(workflows) == ['hold-for-prod', 'hold-for-qa']
+
+
+class PoolClient(object):
+    def __init__(self):
+        self.pools = []
+
+    def allow_parallel(self, size):
+        self.pools.append(size)
+
+
+def test_map_concurrently_keeps_the_order_and_takes_any_iterable():
+    client = PoolClient()
+    threads = []
+
+    def double(n):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return 2 * n
+
+    assert pl.map_concurrently(client, double, (n for n in (1, 2)), 2) == [2, 4]
+    # Two items are read at once, on a pool of two connections, off the main thread.
+    assert client.pools == [2] and threads == [False, False]
+    threads[:] = []
+    assert pl.map_concurrently(client, double, [3], 4) == [6] and threads == [True]
+    assert pl.map_concurrently(client, double, [1, 2], 1) == [2, 4] and client.pools == [2]
 
 
 def test_summarise_tests():
@@ -625,6 +651,24 @@ def test_failed_polls_until_the_deadline_end_in_a_timeout_with_the_last_error():
     out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, timeout=10)
     assert out['outcome'] == pl.TIMEOUT
     assert out['failed_polls'] == 2 and str(out['last_error']) == str(server_error())
+
+
+def test_the_reads_after_a_timeout_count_their_failures_afresh():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running')]})
+    fake.fail_next = [server_error(), server_error()]
+    finals = []
+
+    def read_final(pipeline, workflows):
+        finals.append(clock.t)
+        if len(finals) == 1:
+            raise server_error('/api/v2/workflow/w-build/job')
+        return pipeline, workflows
+
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, timeout=10, read_final=read_final)
+    # Two polls failed before the deadline, then one read after it: not three in a row of one series.
+    assert out['outcome'] == pl.TIMEOUT and out['failed_polls'] == 3
+    assert str(out['last_error']) == str(server_error())
 
 
 def test_a_read_failed_for_good_ends_the_wait_at_once():

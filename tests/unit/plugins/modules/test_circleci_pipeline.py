@@ -589,6 +589,17 @@ def test_a_timeout_while_reads_fail_says_so(api, run_module, fake_time):
         '%(web)s/pipelines/github/acme/app/43' % {'web': WEB, 'pid': PID})
 
 
+def test_wait_timeout_is_1800_seconds_by_default(api, run_module, fake_time):
+    api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
+    api.add(responses.GET, WORKFLOWS, json=page(workflow('deploy', 'running')))
+    api.add(responses.GET, PIPELINE, json=pipeline())
+    add_jobs(api, ('deploy', []))
+    result = run_module(circleci_pipeline, args(wait=True))
+    assert result['failed'] is True and result['timed_out'] is True
+    assert result['waited_seconds'] == 1800.0
+    assert result['msg'].startswith('Timed out after 1800s waiting for pipeline 43 of github/acme/app')
+
+
 def test_timeout_fails_and_leaves_the_workflows_running(api, run_module, fake_time):
     api.add(responses.POST, RUN, status=201, json={'id': PID, 'state': 'created', 'number': 43})
     api.add(responses.GET, PIPELINE, json=pipeline())  # read once after the wait, for its revision
@@ -659,6 +670,14 @@ def test_approve_posts_the_pending_approval(api, run_module):
                          ('GET', '/workflow/wf-build/job'), ('GET', '/workflow/wf-deploy/job'),
                          ('POST', '/workflow/wf-deploy/approve/req-1')]
     assert result['diff'] == {'before': {'deploy/hold-for-prod': 'on_hold'}, 'after': {'deploy/hold-for-prod': 'success'}}
+    assert result['msg'] == 'Approved hold-for-prod of workflow deploy in pipeline 43 of github/acme/app'
+
+
+def test_approve_by_pipeline_id_alone_names_the_pipelines_project(api, run_module):
+    hold_pipeline(api, hold_status='success', wf_status='running')
+    result = run_module(circleci_pipeline, dict(state='approved', pipeline_id=PID, approval_job='hold-for-prod'))
+    assert result['changed'] is False and result['project'] == 'github/acme/app'
+    assert result['msg'] == 'hold-for-prod of pipeline 43 of github/acme/app is already approved'
 
 
 def test_approve_again_is_not_a_change_and_sends_no_post(api, run_module):
