@@ -250,7 +250,7 @@ from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
     map_concurrently,
 )
 from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
-from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_filter, check_build_num, get_build
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_filter, check_build_num
 from ansible_collections.ciops.circleci.plugins.plugin_utils._lookup import CircleCILookupBase
 
 MAX_WORKERS = 32
@@ -320,11 +320,11 @@ def read_artifacts(client, job, branch=None, build_filter=None):
         params = {'filter': build_filter} if build_filter else {}
         if branch:
             params['branch'] = branch
-        path = client.project_path(project, 'latest', 'artifacts')
+        path = client.v1.project(project, 'latest', 'artifacts')
         # A 404 here means "no build matches": an empty answer, unless the project is unknown.
-        artifacts = client.get_list(path, params=params, missing_item_ok=True)
+        artifacts = client.v1.find_list(path, params=params)
     else:
-        artifacts = get_build(client, project, build_num, 'artifacts', expect='list')
+        artifacts = client.v1.get_build(project, build_num, 'artifacts', expect='list')
     return [dict(a, project=project.slug, build_num=build_num) for a in artifacts if isinstance(a, dict)]
 
 
@@ -395,10 +395,10 @@ def read_pipeline_artifacts(client, project, pipeline_id=None, workflow_id=None,
     """The artifacts of the jobs of a pipeline (its newest workflow runs) or of one workflow, each tagged
     with its project, pipeline, workflow and job; jobs, then their artifacts, read concurrently."""
     if pipeline_id:
-        workflows = current_workflows(client.paginate_v2(_v2.path('pipeline', pipeline_id, 'workflow')))
+        workflows = current_workflows(client.v2.paginate(_v2.path('pipeline', pipeline_id, 'workflow')))
     else:
-        workflows = [client.get(_v2.path('workflow', workflow_id), api='v2')]
-    job_lists = map_concurrently(client, lambda w: client.paginate_v2(_v2.path('workflow', w['id'], 'job')),
+        workflows = [client.v2.get(_v2.path('workflow', workflow_id))]
+    job_lists = map_concurrently(client, lambda w: client.v2.paginate(_v2.path('workflow', w['id'], 'job')),
                                  workflows, workers)
     selected = []
     for workflow, job_list in zip(workflows, job_lists):
@@ -418,7 +418,7 @@ def read_pipeline_artifacts(client, project, pipeline_id=None, workflow_id=None,
 
     def artifacts_of(entry):
         job_project, workflow, job = entry
-        items = client.paginate_v2(_v2.project_path(job_project, str(job['job_number']), 'artifacts'))
+        items = client.v2.paginate(client.v2.project(job_project, str(job['job_number']), 'artifacts'))
         return [dict(a, project=job_project.slug, pipeline_id=field(workflow, 'pipeline_id'), workflow=workflow.get('name'),
                      workflow_id=workflow.get('id'), job=job.get('name'), job_number=job['job_number'],
                      build_num=job['job_number'])

@@ -221,7 +221,7 @@ _list:
 
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
-from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_filter, check_build_num, check_paging, get_build
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_filter, check_build_num, check_paging
 from ansible_collections.ciops.circleci.plugins.plugin_utils._lookup import CircleCILookupBase
 
 RECENT = 'recent'
@@ -276,11 +276,11 @@ class LookupModule(CircleCILookupBase):
         builds = []
         for kind, project in plan:
             if kind == 'recent':
-                builds.extend(client.paginate('/recent-builds', params=params, limit=limit, offset=offset))
+                builds.extend(client.v1.paginate('/recent-builds', params=params, limit=limit, offset=offset))
             elif kind == 'build':
-                builds.append(get_build(client, project, build_num))
+                builds.append(client.v1.get_build(project, build_num))
             else:
                 segments = ('tree', branch) if branch else ()
-                path = client.project_path(project, *segments)
-                builds.extend(client.paginate(path, params=params, limit=limit, offset=offset))
+                path = client.v1.project(project, *segments)
+                builds.extend(client.v1.paginate(path, params=params, limit=limit, offset=offset))
         return builds

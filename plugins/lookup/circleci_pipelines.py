@@ -209,7 +209,7 @@ def check_options(terms, default_vcs_type, limit, statuses, scan_limit, workers,
 
 def pages(client, project, branch):
     """The project's pipelines, page by page (a generator: a page is read only when asked for)."""
-    return _v2.pages(client, _v2.project_path(project, 'pipeline'), {'branch': branch} if branch else None)
+    return client.v2.pages(client.v2.project(project, 'pipeline'), {'branch': branch} if branch else None)
 
 
 def newest_pipelines(client, project, branch=None, limit=10, statuses=None, scan_limit=100, workers=8):
@@ -220,7 +220,7 @@ def newest_pipelines(client, project, branch=None, limit=10, statuses=None, scan
     scanned = 0
 
     def workflows_of(pipeline):
-        items = client.paginate_v2(_v2.path('pipeline', pipeline['id'], 'workflow'))
+        items = client.v2.paginate(_v2.path('pipeline', pipeline['id'], 'workflow'))
         return current_workflows([normalize_workflow(w, web, pipeline['project_slug'], pipeline['number'])
                                   for w in items])
 

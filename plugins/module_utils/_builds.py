@@ -18,8 +18,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
 import time
+
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._polling import (  # noqa: F401 (part of the interface)
+    MAX_FAILED_POLLS,
+    iso_time,
+    next_poll_interval,
+    transient,
+    utc_now,
+)
 
 
 # The keys of a normalised build, in the order a person reads them.
@@ -36,10 +44,7 @@ TERMINAL_LIFECYCLES = frozenset(('finished', 'not_run'))
 
 DEFAULT_SUCCESS_OUTCOMES = ('success', 'no_tests')
 
-# Polling: the first minute at poll_interval, then 10% longer per poll, at most 4 x poll_interval.
-STEADY_SECONDS = 60.0
-GROWTH = 1.1
-MAX_FACTOR = 4.0
+
 
 
 def normalize_build(build):
@@ -88,26 +93,6 @@ def outcome_ok(build, success_outcomes=DEFAULT_SUCCESS_OUTCOMES):
     return build.get('lifecycle') == 'finished' and build.get('outcome') in success_outcomes
 
 
-def next_poll_interval(poll_interval, elapsed, previous):
-    """Seconds to sleep before the next poll.
-
-    poll_interval for the first minute (short builds are seen finishing
-    quickly), then 10% longer per poll, capped at 4 x poll_interval (a 30
-    minute build with poll_interval 5 costs about 106 GETs, not 360).
-    """
-    if elapsed < STEADY_SECONDS or previous is None:
-        return float(poll_interval)
-    return min(float(previous) * GROWTH, float(poll_interval) * MAX_FACTOR)
-
-
-def utc_now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def iso_time(moment):
-    return moment.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
 def _note(history, build, elapsed, now):
     entry = {
         'time': iso_time(now()),
@@ -129,12 +114,15 @@ def wait_for_build(get_build, timeout, poll_interval, build=None, clock=time.mon
 
     ``build`` is the state already known (e.g. the trigger's answer): no GET
     is made for it, the first poll comes after one interval. Without it the
-    loop reads the build first. Returns ``(build, history, waited_seconds)``,
-    the build normalised; the caller tells a timeout from ``is_finished``.
+    loop reads the build first. Returns ``(build, history, waited_seconds, gave_up)``,
+    the build normalised (its last known state); the caller tells a timeout from ``is_finished``.
     The last poll happens at the deadline, so the state reported on a
     timeout is at most a request old. ``history`` lists every change of
     lifecycle/status/outcome with its UTC time and the seconds since the
-    wait started.
+    wait started, and every failed read (status 'poll failed', with its error).
+    A read that fails transiently (_polling.transient) is tried again at the next
+    interval; MAX_FAILED_POLLS failures in a row end the wait: ``gave_up`` is then the
+    CircleCIError to fail with (naming the last failure), else None. Any other error is raised.
     """
     if poll_interval is None or poll_interval <= 0:
         raise ValueError('poll_interval must be positive')
@@ -145,6 +133,7 @@ def wait_for_build(get_build, timeout, poll_interval, build=None, clock=time.mon
     build = normalize_build(build)
     _note(history, build, 0.0, now)
     interval = None
+    failed = 0
     while not is_finished(build):
         elapsed = clock() - start
         remaining = timeout - elapsed
@@ -152,6 +141,23 @@ def wait_for_build(get_build, timeout, poll_interval, build=None, clock=time.mon
             break
         interval = next_poll_interval(poll_interval, elapsed, interval)
         sleep(min(interval, remaining))
-        build = normalize_build(get_build())
+        try:
+            polled = normalize_build(get_build())
+        except CircleCIError as exc:
+            # One bad answer does not end a long wait (see _polling.transient); several in a row do.
+            if not transient(exc):
+                raise
+            failed += 1
+            history.append({'time': iso_time(now()), 'seconds': round(clock() - start, 1), 'lifecycle': None,
+                            'status': 'poll failed', 'outcome': None, 'error': str(exc)})
+            if failed >= MAX_FAILED_POLLS:
+                return build, history, clock() - start, CircleCIError(
+                    'Gave up waiting for build %s after %d failed reads in a row (%ds into the wait); the last: %s'
+                    % (build.get('build_num'), failed, int(round(clock() - start)), exc),
+                    status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message,
+                    html=exc.html)
+            continue
+        failed = 0
+        build = polled
         _note(history, build, clock() - start, now)
-    return build, history, clock() - start
+    return build, history, clock() - start, None

@@ -17,6 +17,7 @@ import re
 
 from ansible_collections.ciops.circleci.plugins.module_utils import _v2
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._fields import field, pick
 from ansible_collections.ciops.circleci.plugins.module_utils._project import (
     PROVIDERS,
     SHORT,
@@ -173,7 +174,7 @@ def check_variable_count(after, context_label):
 # ---------------------------------------------------------------------------
 
 def normalize_context(item):
-    return dict(id=item.get('id'), name=item.get('name'), created_at=item.get('created_at'))
+    return pick(item, ('id', 'name', 'created_at'))
 
 
 def find_context(client, owner, name):
@@ -181,14 +182,14 @@ def find_context(client, owner, name):
 
     Reads GET /context page by page and stops at the page that has it: never a page more than needed.
     """
-    for item in _v2.items(client, '/context', owner.query, hints={404: HINT_OWNER_404}):
-        if isinstance(item, dict) and item.get('name') == name:
+    for item in client.v2.items('/context', owner.query, hints={404: HINT_OWNER_404}):
+        if isinstance(item, dict) and field(item, 'name') == name:
             return normalize_context(item)
     return None
 
 
 def list_contexts(client, owner):
-    return [normalize_context(item) for item in _v2.items(client, '/context', owner.query, hints={404: HINT_OWNER_404})
+    return [normalize_context(item) for item in client.v2.items('/context', owner.query, hints={404: HINT_OWNER_404})
             if isinstance(item, dict)]
 
 
@@ -206,15 +207,15 @@ def restrictions_path(context_id, *segments):
 
 def normalize_variable(item):
     """A context variable as the modules show it: {name, created_at, updated_at} (CircleCI shows no value)."""
-    return dict(name=item.get('variable'), created_at=item.get('created_at'), updated_at=item.get('updated_at'))
+    return dict(name=field(item, 'variable'), created_at=field(item, 'created_at'), updated_at=field(item, 'updated_at'))
 
 
 def list_context_envvars(client, context_id):
     """The context's variables, every page, as normalize_variable shows them."""
     path = envvars_path(context_id)
     out = []
-    for item in _v2.items(client, path, hints={404: HINT_CONTEXT_404}):
-        if not isinstance(item, dict) or not isinstance(item.get('variable'), str):
+    for item in client.v2.items(path, hints={404: HINT_CONTEXT_404}):
+        if not isinstance(item, dict) or not isinstance(field(item, 'variable'), str):
             raise CircleCIError('CircleCI answered GET /api/v2%s with an entry that is not a variable' % path,
                                 method='GET', path='/api/v2' + path)
         out.append(normalize_variable(item))
@@ -222,12 +223,12 @@ def list_context_envvars(client, context_id):
 
 
 def normalize_restriction(item):
-    return dict(id=item.get('id'), type=item.get('restriction_type'), value=item.get('restriction_value'),
-                name=item.get('name'))
+    return dict(id=field(item, 'id'), type=field(item, 'restriction_type'), value=field(item, 'restriction_value'),
+                name=field(item, 'name'))
 
 
 def list_restrictions(client, context_id):
-    found = _v2.items(client, restrictions_path(context_id), hints={404: HINT_CONTEXT_404})
+    found = client.v2.items(restrictions_path(context_id), hints={404: HINT_CONTEXT_404})
     return [normalize_restriction(item) for item in found if isinstance(item, dict)]
 
 
@@ -280,13 +281,8 @@ def resolve_restrictions(client, desired):
     for item in desired:
         value = item['value']
         if item['project'] is not None:
-            path = _v2.project_path(item['project'])
-            answer = client.get(path, api='v2', expect='object', hints={
+            value = client.v2.project_id(item['project'], hints={
                 404: 'the project %s of a restriction does not exist, or the token cannot see it' % value})
-            if not isinstance(answer.get('id'), str) or not answer['id']:
-                raise CircleCIError('CircleCI answered GET /api/v2%s without the project id' % path,
-                                    method='GET', path='/api/v2' + path)
-            value = answer['id'].lower()
         key = (item['type'], value)
         if key not in seen:
             seen.add(key)

@@ -24,7 +24,6 @@ HINTS = {
     401: 'check api_token',
     403: 'the token may not do this (project tokens cannot, a personal API token can)',
     404: 'check the project (project_slug, or vcs_type, username and project), and that the token can see it',
-    'build': 'check build_num: the project has no such build',
     429: 'CircleCI is rate limiting this token; try again later or raise retries',
 }
 HINT_5XX = 'a CircleCI server error; try again later'
@@ -77,6 +76,14 @@ class CircleCIError(Exception):
         if self.outcome_unknown:
             out['outcome_unknown'] = True
         return out
+
+
+class NotFound(CircleCIError):
+    """A JSON 404: the thing asked for does not exist (an HTML 404 is a wrong URL, a plain CircleCIError).
+
+    The one not-found error: the API families' ``find`` and ``delete_if_present`` turn it into None
+    where a call site says that a missing thing is an answer (_api.Family).
+    """
 
 
 def is_project_not_found(message):

@@ -44,8 +44,8 @@ from ansible_collections.ciops.circleci.plugins.module_utils._errors import (
     HINT_HTML_404,
     HINTS,
     CircleCIError,
+    NotFound,
     is_html,
-    is_project_not_found,
     scrub,
     secrets_of,
     server_message,
@@ -242,73 +242,37 @@ class CircleCIClient(object):
             'User-Agent': USER_AGENT,
         })
 
-    # -- paths -------------------------------------------------------------------
+    # -- API families ------------------------------------------------------------
 
     @property
-    def base_url(self):
-        """The v1 / v1.1 API root (as messages name it)."""
-        return self.root + '/api/' + self.v1_form
+    def v1(self):
+        """API v1.1 (or the old GitHub-only v1, by the form of api_url) on the CircleCI host."""
+        return self._families('v1')
 
-    def prefix(self, api):
-        if api == 'v2':
-            return '/api/v2'
-        return '/api/' + self.v1_form
+    @property
+    def v2(self):
+        """API v2 on the CircleCI host."""
+        return self._families('v2')
 
-    def project_path(self, project, *segments):
-        """The v1 / v1.1 path of a _project.Project (fails for circleci/ slugs)."""
-        return _v1.project_path(self.v1_form, project, *segments)
+    def _families(self, name):
+        # Built on first use: a module that reads v2 only never builds the v1 family.
+        family = self.__dict__.get('_family_' + name)
+        if family is None:
+            family = {'v1': _v1.V1, 'v2': _v2.V2}[name](self)
+            self.__dict__['_family_' + name] = family
+        return family
 
-    @staticmethod
-    def v2_project_path(project, *segments):
-        return _v2.project_path(project, *segments)
-
-    # -- requests ----------------------------------------------------------------
-
-    def get(self, path, params=None, api='v1', expect='object', absent_ok=False, missing_item_ok=False, hints=None):
-        """GET a JSON document of the expected shape ('object', 'list', 'page' or None for any).
-
-        With absent_ok a JSON 404 returns None; with missing_item_ok a JSON 404 about an item
-        (build, variable, key) returns None while a 404 about the project still fails. An HTML
-        404 (a wrong api_url) always fails.
-        """
-        return self.request('GET', path, params=params, api=api, expect=expect, absent_ok=absent_ok,
-                            missing_item_ok=missing_item_ok, hints=hints)
-
-    def get_list(self, path, params=None, api='v1', missing_item_ok=False, hints=None):
-        """GET a JSON list; a missing item (see get) is []."""
-        answer = self.get(path, params=params, api=api, expect='list', missing_item_ok=missing_item_ok, hints=hints)
-        return [] if answer is None else answer
-
-    def post(self, path, body=None, params=None, api='v1', expect=None, hints=None, secrets=()):
-        return self.request('POST', path, params=params, body=body, api=api, expect=expect, hints=hints,
-                            secrets=secrets)
-
-    def put(self, path, body=None, params=None, api='v2', expect=None, hints=None, secrets=()):
-        return self.request('PUT', path, params=params, body=body, api=api, expect=expect, hints=hints,
-                            secrets=secrets)
-
-    def delete(self, path, body=None, api='v1', absent_ok=True, expect=None, hints=None):
-        """DELETE; by default a JSON 404 means there was nothing to delete and returns None."""
-        return self.request('DELETE', path, body=body, api=api, absent_ok=absent_ok, expect=expect, hints=hints)
-
-    def paginate(self, path, params=None, limit=None, offset=0):
-        """v1.1 offset paging (see _v1.paginate)."""
-        return _v1.paginate(self, path, params=params, limit=limit, offset=offset)
-
-    def paginate_v2(self, path, params=None, limit=None, missing_item_ok=False, hints=None):
-        """v2 page-token paging (see _v2.paginate; _v2.items and _v2.pages read lazily)."""
-        return _v2.paginate(self, path, params=params, limit=limit, missing_item_ok=missing_item_ok, hints=hints)
-
-    def request(self, method, path, params=None, body=None, api='v1', expect=None, absent_ok=False,
-                missing_item_ok=False, hints=None, secrets=()):
-        """One API call, retried where that is safe, within one overall deadline.
+    def request(self, method, family, path, params=None, body=None, expect=None, hints=None, secrets=()):
+        """One call to ``family`` (an _api.Family: client.v1, client.v2), retried where that is
+        safe, within one overall deadline. Call sites use the family's operations (get, find,
+        post, ..., delete_if_present), which say what a 404 means there.
 
         hints ({status: text}) replace the generic advice for this call's errors; secrets
         (with the token and the body's secret values) are scrubbed from every message.
         """
         method = method.upper()
-        shown = _shown_path(path if api != 'v2' else '/api/v2' + path)
-        url = self.root + self.prefix(api) + path
+        shown = _shown_path(family.shown(path))
+        url = family.url(path)
         secrets = (self._token,) + secrets_of(body) + tuple(secrets)
         data = None
         headers = {}
@@ -320,7 +284,7 @@ class CircleCIClient(object):
         while True:
             left = deadline - self._clock()
             if left <= 0:
-                raise self._fail(method, shown, 'no answer within the deadline of %.0f s' % self.deadline_seconds,
+                raise self._fail(method, family.root, shown, 'no answer within the deadline of %.0f s' % self.deadline_seconds,
                                  attempt, secrets)
             with self._lock:
                 self.request_count += 1
@@ -347,7 +311,7 @@ class CircleCIClient(object):
                         scrub('CircleCI may have acted on %s %s: the request was sent, then %s; check in CircleCI '
                               'before running it again' % (method, shown, reason), secrets),
                         method=method, path=shown, outcome_unknown=True)
-                raise self._fail(method, shown, reason, attempt, secrets)
+                raise self._fail(method, family.root, shown, reason, attempt, secrets)
             if response.status_code in RETRY_STATUSES and self._may_retry_status(method, response):
                 wait = self._retry_delay(attempt, response)
                 if attempt < self.retries:
@@ -359,8 +323,7 @@ class CircleCIClient(object):
                         raise self._too_long_to_wait(method, shown, response, wait, attempt, secrets)
             break
         self._note_deprecation(method, shown, response)
-        return self._answer(method, path, shown, api, response, attempt, expect, absent_ok, missing_item_ok,
-                            hints, secrets)
+        return self._answer(method, family, path, shown, response, attempt, expect, hints, secrets)
 
     def allow_parallel(self, connections):
         """Keep up to `connections` kept-alive connections, for callers that share the session
@@ -399,8 +362,7 @@ class CircleCIClient(object):
         response._content = b''.join(chunks)
         response._content_consumed = True
 
-    def _answer(self, method, path, shown, api, response, attempt, expect, absent_ok, missing_item_ok, hints,
-                secrets):
+    def _answer(self, method, family, path, shown, response, attempt, expect, hints, secrets):
         status = response.status_code
         text = response.text or ''
         if 200 <= status < 300:
@@ -408,12 +370,9 @@ class CircleCIClient(object):
         html = is_html(text) or 'text/html' in response.headers.get('Content-Type', '')
         # Scrubbed before the message is cut short too: a secret cut in half would escape the scrubber.
         message = scrub(server_message(status, response.reason, scrub(text, secrets)), secrets)
-        if status == 404 and not html:
-            if absent_ok or (missing_item_ok and not is_project_not_found(message)):
-                return None
-        raise self._error(method, path, shown, api, status, message, html, attempt, hints, secrets)
+        raise self._error(method, family, path, shown, status, message, html, attempt, hints, secrets)
 
-    def _error(self, method, path, shown, api, status, message, html, retried, hints, secrets):
+    def _error(self, method, family, path, shown, status, message, html, retried, hints, secrets):
         if status in GATEWAY_STATUSES and method not in IDEMPOTENT:
             return CircleCIError(
                 scrub('CircleCI may have acted on %s %s: the request was sent, then a gateway answered %d %s%s; '
@@ -427,26 +386,27 @@ class CircleCIClient(object):
             text = 'CircleCI answered %d %s for %s %s' % (status, message, method, shown)
         hint = (hints or {}).get(status)
         if hint is None:
+            hint = family.hint(method, path, status, html, message)
+        if hint is None:
             if status == 404 and html:
-                hint = _v1.HINT_NOT_ON_SERVER if api != 'v2' and _v1.never_on_server(method, path) else HINT_HTML_404
+                hint = HINT_HTML_404
             elif status == 410:
-                hint = _v1.HINT_RETIRED if api != 'v2' and _v1.is_retired(method, path) else \
-                    'CircleCI no longer serves this endpoint'
-            elif status == 404 and 'build not found' in message.lower():
-                hint = HINTS['build']
+                hint = 'CircleCI no longer serves this endpoint'
             else:
                 hint = HINTS.get(status) or (HINT_5XX if status >= 500 else None)
         if retried:
             hint = '%s (after %d retries)' % (hint or 'giving up', retried)
         if hint:
             text += ': ' + hint
-        return CircleCIError(scrub(text, secrets), status=status, method=method, path=shown,
-                             server_message=message, html=html)
+        error = NotFound if status == 404 and not html else CircleCIError
+        return error(scrub(text, secrets), status=status, method=method, path=shown, server_message=message,
+                     html=html)
 
-    def _fail(self, method, shown, reason, attempt, secrets):
+    @staticmethod
+    def _fail(method, root, shown, reason, attempt, secrets):
         return CircleCIError(
             scrub('Could not reach CircleCI for %s %s at %s: %s%s' % (
-                method, shown, self.root, reason, ' (after %d retries)' % attempt if attempt else ''), secrets),
+                method, shown, root, reason, ' (after %d retries)' % attempt if attempt else ''), secrets),
             method=method, path=shown)
 
     def _too_long_to_wait(self, method, shown, response, wait, attempt, secrets):

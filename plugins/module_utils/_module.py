@@ -72,13 +72,13 @@ class CircleCIModule(AnsibleModule):
                 self.fail_json(msg=str(exc))
         return self._client
 
+    def api(self, version='v1.1'):
+        """The client's API family for an API version as choose_api_version names it ('v1.1', 'v2')."""
+        return self.client.v2 if version == 'v2' else self.client.v1
+
     def project_path(self, *segments):
         """The API v1.1 path of the module's project, with segments appended."""
-        return self.client.project_path(self.project, *segments)
-
-    def v2_project_path(self, *segments):
-        """The API v2 path of the module's project, with segments appended."""
-        return self.client.v2_project_path(self.project, *segments)
+        return self.client.v1.project(self.project, *segments)
 
     @property
     def project_slug(self):

@@ -21,9 +21,16 @@ import time
 
 from urllib.parse import urlsplit
 
-from ansible_collections.ciops.circleci.plugins.module_utils._builds import iso_time, next_poll_interval, utc_now
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._fields import field, pick
+from ansible_collections.ciops.circleci.plugins.module_utils._polling import (  # noqa: F401 (part of the interface)
+    MAX_FAILED_POLLS,
+    iso_time,
+    next_poll_interval,
+    parse_time,
+    transient,
+    utc_now,
+)
 from ansible_collections.ciops.circleci.plugins.module_utils._tests import summarise
 
 
@@ -154,29 +161,6 @@ def check_success_statuses(statuses):
 # ---------------------------------------------------------------------------
 # Normalising
 # ---------------------------------------------------------------------------
-
-_TIME_RE = re.compile(r'^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$')
-
-
-def parse_time(text):
-    """An ISO 8601 time as CircleCI writes it ('2026-11-27T10:00:00.123Z') -> aware datetime, or None."""
-    match = _TIME_RE.match(text.strip()) if isinstance(text, str) else None
-    if not match:
-        return None
-    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-    zone = match.group(7)
-    offset = datetime.timedelta(0)
-    if zone and zone != 'Z':
-        digits = zone[1:].replace(':', '')
-        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        if zone[0] == '-':
-            offset = -offset
-    try:
-        moment = datetime.datetime(year, month, day, hour, minute, second, tzinfo=datetime.timezone.utc)
-    except ValueError:
-        return None
-    return moment - offset
-
 
 def web_root(api_root):
     """Where CircleCI's web app lives for this API host: app.circleci.com for circleci.com,
@@ -432,22 +416,6 @@ TIMEOUT = 'timeout'            # wait_timeout passed first
 POLL_FAILED = 'poll_failed'    # MAX_FAILED_POLLS reads in a row failed
 
 RATE_LIMIT_FACTOR = 2.0
-# A read that fails during a wait (see transient) does not end it: the wait ends when this many reads in a
-# row have failed, or at its deadline. Reads are idempotent, so trying one again later is always safe.
-MAX_FAILED_POLLS = 3
-
-
-def transient(exc):
-    """Whether a read that failed with ``exc`` (a CircleCIError) may succeed when tried again later: a 5xx
-    answer (after the client's own retries), an HTML page (a proxy's, whatever its status), a 2xx answer
-    whose body is not the JSON expected, or no answer at all. A JSON 4xx answer (401, 403, 404, ...) will
-    not change by waiting, and a write whose outcome is unknown is never taken for a passing failure."""
-    if exc.outcome_unknown:
-        return False
-    status = exc.status
-    return status is None or status >= 500 or 200 <= status < 300 or bool(exc.html)
-
-
 class _History(object):
     """Every change of the pipeline's state or of a workflow's status, and every failed read, with its time."""
 

@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, ciops maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""API v1 / v1.1: paths, offset paging, the retired endpoints, and input rules shared by plugins.
+"""API v1 / v1.1 (the V1 family: client.v1): paths, offset paging, the retired endpoints, and input
+rules shared by plugins.
 
 Internal to the collection: the interface may change without notice.
 """
@@ -15,7 +16,8 @@ import re
 
 from urllib.parse import quote
 
-from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+from ansible_collections.ciops.circleci.plugins.module_utils._api import Family
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError, NotFound
 
 
 PAGE_SIZE = 100
@@ -37,6 +39,7 @@ RETIRED_POST_RE = re.compile(_PROJECT_PREFIX + r'(?:/tree/[^/]+|/build|' + _RERU
 _NEVER_ON_SERVER_RE = re.compile(_PROJECT_PREFIX + _RERUN + r'$')
 HINT_RETIRED = ('CircleCI retired this API v1.1 endpoint on %s; trigger and rerun builds through API v2 '
                 'pipelines instead' % SUNSET_DATE)
+HINT_BUILD_NOT_FOUND = 'check build_num: the project has no such build'
 HINT_NOT_ON_SERVER = ('no such API endpoint: CircleCI Server has no API v1.1 retry or SSH rerun; rerun the '
                       'workflow through API v2 (ciops.circleci.circleci_pipeline with state=rerun), or check '
                       'api_url (the CircleCI host)')
@@ -88,36 +91,74 @@ def project_path(form, project, *segments):
     return '/' + '/'.join(quote_segment(p) for p in parts)
 
 
-def get_build(client, project, build_num, *segments, **kwargs):
-    """One build's detail (or, with segments such as 'artifacts', what is below it); a build the project
-    does not have fails as 'Build N not found in <slug>: ...', the same words in modules and lookups.
-    An unknown project fails with CircleCI's own message. kwargs go to client.get (expect=...)."""
-    try:
-        return client.get(project_path(client.v1_form, project, str(check_build_num(build_num)), *segments), **kwargs)
-    except CircleCIError as exc:
-        if exc.not_found and not exc.project_missing:
-            raise CircleCIError(
-                'Build %d not found in %s: %s' % (build_num, project.slug, exc),
-                status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
-        raise
+class V1(Family):
+    """API v1.1 on the CircleCI host (``client.v1``), or the old GitHub-only v1 form when api_url
+    ends in /api/v1. Messages name its paths relative to /api/v1.1, as CircleCI's docs do."""
 
+    label = 'API v1.1'
 
-def paginate(client, path, params=None, limit=None, offset=0, page_size=PAGE_SIZE):
-    """Offset paging: pages of page_size, stopping at the first short page or at limit.
+    @property
+    def form(self):
+        return self.client.v1_form
 
-    Never fetches a page it does not need: limit=250 makes 3 requests
-    (100, 100, 50); limit=30 makes one.
-    """
-    items = []
-    base = dict(params or {})
-    while limit is None or len(items) < limit:
-        want = page_size if limit is None else min(page_size, limit - len(items))
-        query = dict(base, limit=want, offset=offset + len(items))
-        page = client.get_list(path, params=query)
-        items.extend(page)
-        if len(page) < want:
-            break
-    return items
+    @property
+    def prefix(self):
+        return '/api/' + self.form
+
+    def shown(self, path):
+        return path
+
+    def hint(self, method, path, status, html, message):
+        if status == 404 and html and never_on_server(method, path):
+            return HINT_NOT_ON_SERVER
+        if status == 410 and is_retired(method, path):
+            return HINT_RETIRED
+        if status == 404 and not html and 'build not found' in (message or '').lower():
+            return HINT_BUILD_NOT_FOUND
+        return None
+
+    def project(self, project, *segments):
+        """The v1.1 (or v1) path of a _project.Project (fails for circleci/ slugs, before any request)."""
+        return project_path(self.form, project, *segments)
+
+    def list_all(self, path, params=None, hints=None):
+        """A whole list: v1.1 answers it as one JSON list."""
+        return self.get(path, params=params, expect='list', hints=hints)
+
+    def find_list(self, path, params=None, hints=None):
+        """A JSON list that may be missing with its item (a build's artifacts): [] for a JSON 404 about the item."""
+        answer = self.find(path, params=params, expect='list', hints=hints)
+        return [] if answer is None else answer
+
+    def get_build(self, project, build_num, *segments, **kwargs):
+        """One build's detail (or, with segments such as 'artifacts', what is below it); a build the project
+        does not have fails as 'Build N not found in <slug>: ...', the same words in modules and lookups.
+        An unknown project fails with CircleCI's own message. kwargs go to get (expect=...)."""
+        try:
+            return self.get(self.project(project, str(check_build_num(build_num)), *segments), **kwargs)
+        except NotFound as exc:
+            if not exc.project_missing:
+                raise NotFound(
+                    'Build %d not found in %s: %s' % (build_num, project.slug, exc),
+                    status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
+            raise
+
+    def paginate(self, path, params=None, limit=None, offset=0, page_size=PAGE_SIZE):
+        """Offset paging: pages of page_size, stopping at the first short page or at limit.
+
+        Never fetches a page it does not need: limit=250 makes 3 requests
+        (100, 100, 50); limit=30 makes one.
+        """
+        items = []
+        base = dict(params or {})
+        while limit is None or len(items) < limit:
+            want = page_size if limit is None else min(page_size, limit - len(items))
+            query = dict(base, limit=want, offset=offset + len(items))
+            page = self.get(path, params=query, expect='list')
+            items.extend(page)
+            if len(page) < want:
+                break
+        return items
 
 
 # ---------------------------------------------------------------------------

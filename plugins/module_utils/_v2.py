@@ -2,9 +2,9 @@
 # Copyright: (c) 2026, ciops maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""API v2: paths and page-token paging.
+"""API v2 (the V2 family: client.v2): paths and page-token paging.
 
-Paths are relative to ``/api/v2``; pass them to the client with ``api='v2'``.
+Paths are relative to ``/api/v2``.
 Internal to the collection: the interface may change without notice.
 """
 
@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import itertools
 
+from ansible_collections.ciops.circleci.plugins.module_utils._api import Family
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._fields import field
 from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_segment, quote_segment
@@ -35,41 +36,65 @@ def pipeline_run_path(project):
     return path('project', provider, project.org, project.name, 'pipeline', 'run')
 
 
-def pages(client, api_path, params=None, hints=None, missing_item_ok=False):
-    """The item lists of a v2 list ({items, next_page_token}), one page at a time, following ?page-token=
-    until next_page_token is null. A generator: a caller that stops early reads no further page.
-    A missing item (missing_item_ok, a JSON 404 not about the project) is one empty page."""
-    token = None
-    seen = set()
-    while True:
-        query = dict(params or {})
-        if token:
-            query['page-token'] = token
-        page = client.get(api_path, api='v2', params=query or None, expect='page', hints=hints,
-                          missing_item_ok=missing_item_ok)
-        if page is None:
-            yield []
-            return
-        yield page['items']
-        # The reference and the recorded answers spell it next_page_token; read through _fields as every field.
-        token = field(page, 'next_page_token')
-        if not token:
-            return
-        if token in seen:
-            raise CircleCIError(
-                'CircleCI answered GET /api/v2%s with the same next_page_token twice; stopped paging' % api_path,
-                method='GET', path='/api/v2' + api_path)
-        seen.add(token)
+class V2(Family):
+    """API v2 on the CircleCI host (``client.v2``): paths relative to /api/v2, page-token lists."""
 
+    label = 'API v2'
+    prefix = '/api/v2'
 
-def items(client, api_path, params=None, hints=None, missing_item_ok=False):
-    """Every item of a v2 list, one at a time (see pages)."""
-    for page in pages(client, api_path, params, hints, missing_item_ok):
-        yield from page
+    path = staticmethod(path)
+    project = staticmethod(project_path)
+    pipeline_run = staticmethod(pipeline_run_path)
 
+    def project_id(self, project, hints=None):
+        """The UUID of a _project.Project (lower case), from GET /project/{slug} (its ``id``): what
+        context restrictions and webhook scopes name a project by. One request per call."""
+        path = self.project(project)
+        answer = self.get(path, expect='object', hints=hints)
+        project_id = field(answer, 'id')
+        if not isinstance(project_id, str) or not project_id:
+            raise CircleCIError('CircleCI answered GET %s without the project id' % self.shown(path),
+                                method='GET', path=self.shown(path))
+        return project_id.lower()
 
-def paginate(client, api_path, params=None, limit=None, missing_item_ok=False, hints=None):
-    """Every item of a v2 list, or the first ``limit``: never a page more than needed."""
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise CircleCIError('limit must be a positive integer, got %r' % (limit,))
-    return list(itertools.islice(items(client, api_path, params, hints, missing_item_ok), limit))
+    def pages(self, api_path, params=None, hints=None, may_be_missing=False):
+        """The item lists of a v2 list ({items, next_page_token}), one page at a time, following ?page-token=
+        until next_page_token is null. A generator: a caller that stops early reads no further page.
+        With may_be_missing, a list whose owner is missing (a JSON 404 not about the project) is one
+        empty page."""
+        token = None
+        seen = set()
+        read = self.find if may_be_missing else self.get
+        while True:
+            query = dict(params or {})
+            if token:
+                query['page-token'] = token
+            page = read(api_path, params=query or None, expect='page', hints=hints)
+            if page is None:
+                yield []
+                return
+            yield page['items']
+            # The reference and the recorded answers spell it next_page_token; read through _fields as every field.
+            token = field(page, 'next_page_token')
+            if not token:
+                return
+            if token in seen:
+                raise CircleCIError(
+                    'CircleCI answered GET /api/v2%s with the same next_page_token twice; stopped paging' % api_path,
+                    method='GET', path='/api/v2' + api_path)
+            seen.add(token)
+
+    def items(self, api_path, params=None, hints=None, may_be_missing=False):
+        """Every item of a v2 list, one at a time (see pages)."""
+        for page in self.pages(api_path, params, hints, may_be_missing):
+            yield from page
+
+    def list_all(self, api_path, params=None, hints=None):
+        """A whole list: every page of it."""
+        return self.paginate(api_path, params=params, hints=hints)
+
+    def paginate(self, api_path, params=None, limit=None, hints=None, may_be_missing=False):
+        """Every item of a v2 list, or the first ``limit``: never a page more than needed."""
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise CircleCIError('limit must be a positive integer, got %r' % (limit,))
+        return list(itertools.islice(self.items(api_path, params, hints, may_be_missing), limit))

@@ -82,6 +82,10 @@ options:
         O(success_outcomes). Applies to O(state=triggered) (also to a build found by O(unless_running)) and
         O(state=retried); a canceled build is finished at once.
       - The task result then also has RV(waited_seconds) and RV(history).
+      - A read that fails during the wait (a server error, a proxy's HTML page, an answer that is not the
+        JSON expected, no answer) does not end it; it is in RV(history) and the build is read again at the
+        next interval. Three failed reads in a row end the wait with the last error. A JSON 4xx answer ends
+        it at once.
     type: bool
     default: false
   wait_timeout:
@@ -495,7 +499,7 @@ def describe_outcomes(outcomes):
 
 def post_or_explain(module, path, body, action):
     try:
-        return module.client.post(path, body=body, expect='object')
+        return module.client.v1.post(path, body=body, expect='object')
     except CircleCIError as exc:
         if exc.status == 410:
             raise retired(exc, module, action)
@@ -506,7 +510,7 @@ def find_running(module):
     """One GET: the branch's recent builds (or the project's, without branch), newest first."""
     p = module.params
     path = module.project_path('tree', p['branch']) if p['branch'] else module.project_path()
-    builds = module.client.get_list(path, params={'limit': RECENT_BUILDS, 'shallow': 'true'})
+    builds = module.client.v1.list_all(path, params={'limit': RECENT_BUILDS, 'shallow': 'true'})
     return find_active_build(builds, branch=p['branch'], revision=p['revision'], tag=p['tag'])
 
 
@@ -516,16 +520,19 @@ def wait(module, build, result):
     if not build.get('build_num'):
         raise CircleCIError('CircleCI did not say which build it started (no build_num in its answer), so there is nothing to wait for')
     path = module.project_path(str(build['build_num']))
-    build, history, waited = wait_for_build(
-        lambda: module.client.get(path), p['wait_timeout'], p['poll_interval'], build=build,
+    build, history, waited, gave_up = wait_for_build(
+        lambda: module.client.v1.get(path), p['wait_timeout'], p['poll_interval'], build=build,
         clock=MONOTONIC, sleep=SLEEP)
     result.update(build=build, history=history, waited_seconds=round(waited, 1), timed_out=not is_finished(build))
+    if gave_up is not None:
+        result.update(gave_up.result())
+        module.fail_json(msg=str(gave_up), **result)
     url = build.get('build_url') or path
     if result['timed_out']:
         msg = 'Timed out after %ds waiting for build %s (lifecycle %s, status %s): %s' % (
             int(round(waited)), build['build_num'], build.get('lifecycle'), build.get('status'), url)
         if p['cancel_on_timeout']:
-            answer = module.client.post(module.project_path(str(build['build_num']), 'cancel'))
+            answer = module.client.v1.post(module.project_path(str(build['build_num']), 'cancel'))
             if isinstance(answer, dict):
                 result['build'] = normalize_build(dict(build, **answer))
             msg += '; canceled the build (cancel_on_timeout=true)'
@@ -582,11 +589,11 @@ def retry(module):
 
 def cancel(module):
     num = str(module.params['build_num'])
-    before = normalize_build(module.client.get(module.project_path(num)))
+    before = normalize_build(module.client.v1.get(module.project_path(num)))
     changed, after = plan_cancel(before)
     result = dict(changed=changed, project=module.project_slug, build=after)
     if changed and not module.check_mode:
-        answer = module.client.post(module.project_path(num, 'cancel'))
+        answer = module.client.v1.post(module.project_path(num, 'cancel'))
         # CircleCI answers with the build; fall back to the prediction if it sends less.
         result['build'] = normalize_build(dict(after, **answer)) if isinstance(answer, dict) else after
     if module._diff:

@@ -244,7 +244,7 @@ tests:
         message: "AssertionError: expected 302, got 200"
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num, get_build
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
 from ansible_collections.ciops.circleci.plugins.module_utils._tests import summarise
 
@@ -261,11 +261,11 @@ def run(module):
     build_num = check_build_num(p['build_num'])
     client = module.client
     result = dict(changed=False, project=module.project_slug)
-    result['build'] = get_build(client, module.project, build_num)
+    result['build'] = client.v1.get_build(module.project, build_num)
     if p['artifacts']:
-        result['artifacts'] = client.get_list(module.project_path(str(build_num), 'artifacts'))
+        result['artifacts'] = client.v1.list_all(module.project_path(str(build_num), 'artifacts'))
     if p['tests']:
-        result['tests'] = summarise_tests(client.get(module.project_path(str(build_num), 'tests')))
+        result['tests'] = summarise_tests(client.v1.get(module.project_path(str(build_num), 'tests')))
     return result
 
 

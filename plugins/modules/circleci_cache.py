@@ -86,7 +86,7 @@ def run(module):
     if module.check_mode:
         return result
     # A 404 here can only mean the project is unknown, never "no cache": fail on it.
-    answer = module.client.delete(path, absent_ok=False)
+    answer = module.client.v1.delete(path)
     if isinstance(answer, dict) and answer.get('status'):
         result['status'] = answer['status']
     return result

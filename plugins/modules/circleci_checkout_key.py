@@ -274,16 +274,16 @@ V2_CREATE_HINT = ('CircleCI creates checkout keys for GitHub OAuth, Bitbucket Cl
                   'projects; GitHub App and GitLab projects check out through their integration and have none')
 
 
-def create_key(module, path, key_type, api, digest):
+def create_key(module, api, path, key_type, digest):
     hints = {}
     if key_type == 'github-user-key':
         hints[403] = USER_KEY_HINT
     if not module.project.v1_reachable:
         hints.update({400: V2_CREATE_HINT, 404: V2_CREATE_HINT})
-    body = {'type': V2_TYPES[key_type] if api == 'v2' else key_type}
-    answer = module.client.post(path, body=body, api=api, hints=hints or None, expect='object')
+    body = {'type': V2_TYPES[key_type] if api is module.client.v2 else key_type}
+    answer = api.post(path, body=body, hints=hints or None, expect='object')
     if not answer.get('fingerprint'):
-        shown = '/api/v2' + path if api == 'v2' else path
+        shown = api.shown(path)
         raise CircleCIError('CircleCI answered POST %s without a checkout key' % shown, method='POST', path=shown)
     key = normalize_key(answer)
     if digest == 'sha256' and FINGERPRINT_RE.match(str(key['fingerprint'])):
@@ -309,15 +309,10 @@ def checked_options(module):
 def run(module):
     p = module.params
     fingerprint, digest, version = checked_options(module)
-    client = module.client
-    if version == 'v2':
-        api, item_path = 'v2', module.v2_project_path
-        path = item_path('checkout-key')
-        current = client.paginate_v2(path, params={'digest': 'sha256'} if digest == 'sha256' else None)
-    else:
-        api, item_path = 'v1', module.project_path
-        path = item_path('checkout-key')
-        current = client.get_list(path)
+    api = module.api(version)
+    path = api.project(module.project, 'checkout-key')
+    # Only v2 offers SHA-256 fingerprints (choose_api_version picks v2 for them).
+    current = api.list_all(path, params={'digest': 'sha256'} if digest == 'sha256' else None)
 
     keys = [normalize_key(k) for k in current if isinstance(k, dict)]
     plan = plan_checkout_keys(keys, p['state'], p['type'], fingerprint)
@@ -325,11 +320,11 @@ def run(module):
 
     created = None
     if plan['create'] and not module.check_mode:
-        created = create_key(module, path, plan['create'], api, digest)
+        created = create_key(module, api, path, plan['create'], digest)
     for fp in plan['delete']:
         if not module.check_mode:
-            # absent_ok: a key deleted meanwhile is what we want anyway.
-            client.delete(item_path('checkout-key', fp), api=api)
+            # A key deleted meanwhile is what we want anyway.
+            api.delete_if_present(api.project(module.project, 'checkout-key', fp))
 
     result = dict(changed=changed, project=module.project_slug, api_version=version)
     if p['state'] == 'present':

@@ -262,8 +262,8 @@ def ensure_absent(module, client, owner, context):
             'and %s' % (context['name'], owner.label, len(names), '' if len(names) == 1 else 's', shown,
                         'it' if len(names) == 1 else 'them all'))
     if not module.check_mode:
-        # absent_ok: a context deleted meanwhile is gone either way.
-        client.delete(ctx.context_path(context['id']), api='v2')
+        # A context deleted meanwhile is gone either way.
+        client.v2.delete_if_present(ctx.context_path(context['id']))
     result.update(changed=True, deleted_envvars=names)
     if module._diff:
         result['diff'] = dict(before=_diff_side(context, owner, envvars=names), after={})
@@ -284,7 +284,7 @@ def ensure_present(module, client, owner, name, desired, context):
     after = plan['restrictions']
     if not module.check_mode:
         if created:
-            answer = client.post('/context', body=dict(name=name, owner=owner.body), api='v2', expect='object',
+            answer = client.v2.post('/context', body=dict(name=name, owner=owner.body), expect='object',
                                  hints={404: ctx.HINT_OWNER_404})
             if not isinstance(answer.get('id'), str):
                 raise CircleCIError('CircleCI answered POST /api/v2/context without the context id',
@@ -292,11 +292,11 @@ def ensure_present(module, client, owner, name, desired, context):
             context = ctx.normalize_context(answer)
         added = []
         for item in plan['add']:
-            answer = client.post(ctx.restrictions_path(context['id']), api='v2', expect='object', body=dict(
+            answer = client.v2.post(ctx.restrictions_path(context['id']), expect='object', body=dict(
                 restriction_type=item['type'], restriction_value=item['value']), hints={404: ctx.HINT_CONTEXT_404})
             added.append(ctx.normalize_restriction(answer))
         for item in plan['remove']:
-            client.delete(ctx.restrictions_path(context['id'], item['id']), api='v2')
+            client.v2.delete_if_present(ctx.restrictions_path(context['id'], item['id']))
         after = after[:len(after) - len(added)] + added
 
     result = dict(changed=changed, context=context, owner=owner.result())

@@ -298,10 +298,10 @@ def run(module):
     if not module.check_mode:
         for verb, var, value in todo['actions']:
             if verb == 'delete':
-                # absent_ok: a variable deleted by someone else meanwhile is gone either way.
-                client.delete(ctx.envvars_path(context_id, var), api='v2')
+                # A variable deleted by someone else meanwhile is gone either way.
+                client.v2.delete_if_present(ctx.envvars_path(context_id, var))
             else:
-                answer = client.put(ctx.envvars_path(context_id, var), body={'value': value}, api='v2',
+                answer = client.v2.put(ctx.envvars_path(context_id, var), body={'value': value},
                                     hints={404: ctx.HINT_CONTEXT_404})
                 if isinstance(answer, dict):
                     written[var] = ctx.normalize_variable(answer)

@@ -14,10 +14,10 @@ version_added: 1.0.0
 description:
   - Creates, updates and removes the project environment variables of a CircleCI project,
     one at a time (O(name), O(value), O(state)) or as a set (O(variables), O(purge)).
-  - CircleCI never returns a value. It shows C(xxxx) followed by the last characters of the value:
+  - CircleCI never returns a value. It shows C(xxxx) followed by the last characters of the value,
     the last four of a value of 8 characters or more, fewer of a shorter one (C(xxxxst) for C(test));
     how many for 1 to 3 and 5 to 7 characters is not known. The module compares that masked form
-    with the value you give, and nothing more: a variable is unchanged when the mask can be the
+    with the value you give, and nothing more; a variable is unchanged when the mask can be the
     mask of that value; see O(update_values).
   - Every run reads the project's list once (C(GET .../envvar), page by page with API v2), whatever the
     number of variables, then sends one C(POST .../envvar) per variable to add or rewrite and one
@@ -236,7 +236,7 @@ untouched:
 envvars:
   description:
     - The project's variables after the run, in the order CircleCI lists them, with values masked
-      as CircleCI shows them: as listed, or as CircleCI answered the write.
+      as CircleCI shows them (as listed, or as CircleCI answered the write).
     - In check mode (or when a write is answered without a mask of the value) a value to be written
       shows as CircleCI is known to mask it, C(xxxx) plus its last four characters for 8 characters
       or more and plus its last two for 4 characters (C(xxxxst) for C(test)), and as a bare C(xxxx)
@@ -282,28 +282,20 @@ def run(module):
     p = module.params
     desired = desired_variables(p)
     version = choose_api_version(module.project, p['api_version'], 'circleci_envvar')
-    client = module.client
-    if version == 'v2':
-        api, item_path = 'v2', module.v2_project_path
-        list_path = item_path('envvar')
-        listing, shown_path = client.paginate_v2(list_path), '/api/v2' + list_path
-    else:
-        api, item_path = 'v1', module.project_path
-        list_path = item_path('envvar')
-        listing, shown_path = client.get_list(list_path), list_path
-
-    current = normalize_listing(listing, shown_path)
+    api = module.api(version)
+    list_path = api.project(module.project, 'envvar')
+    current = normalize_listing(api.list_all(list_path), api.shown(list_path))
     todo = plan_envvars(current, desired, update_values=p['update_values'], purge=p['purge'])
 
     written = {}
     if not module.check_mode:
         for verb, name, value in todo['actions']:
             if verb == 'delete':
-                # absent_ok: a variable deleted by someone else meanwhile is gone either way.
-                client.delete(item_path('envvar', name), api=api)
+                # A variable deleted by someone else meanwhile is gone either way.
+                api.delete_if_present(api.project(module.project, 'envvar', name))
             else:
                 # Both versions overwrite an existing name on POST, and answer with the masked value.
-                answer = client.post(list_path, body={'name': name, 'value': value}, api=api)
+                answer = api.post(list_path, body={'name': name, 'value': value})
                 written[name] = shown_after_write(answer, value)
     envvars = [dict(name=v['name'], value=written.get(v['name'], v['value'])) for v in todo['envvars']]
 

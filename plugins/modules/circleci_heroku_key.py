@@ -114,7 +114,7 @@ def run(module):
     # Any 2xx, with or without a body, is success: CircleCI answers 200 with an empty body, and the
     # v1 Swagger description documents no success answer at all. The client keeps the
     # key out of any error, even one where CircleCI quotes it.
-    module.client.post(PATH, body={'apikey': apikey}, hints={403: HINT_403})
+    module.client.v1.post(PATH, body={'apikey': apikey}, hints={403: HINT_403})
     result['sent'] = True
     return result
 

@@ -684,20 +684,20 @@ class Reader(object):
         self.slug = module.project.slug if module.project is not None else None
 
     def pipeline(self, pipeline_id):
-        raw = self.client.get(_v2.path('pipeline', pipeline_id), api='v2', hints=HINT_PIPELINE)
+        raw = self.client.v2.get(_v2.path('pipeline', pipeline_id), hints=HINT_PIPELINE)
         return normalize_pipeline(raw, self.web, self.slug)
 
     def pipeline_by_number(self, number):
-        raw = self.client.get(_v2.project_path(self.module.project, 'pipeline', str(number)), api='v2',
+        raw = self.client.v2.get(self.client.v2.project(self.module.project, 'pipeline', str(number)),
                               hints=HINT_NUMBER)
         return normalize_pipeline(raw, self.web, self.slug)
 
     def workflows(self, pipeline):
-        items = self.client.paginate_v2(_v2.path('pipeline', pipeline['id'], 'workflow'))
+        items = self.client.v2.paginate(_v2.path('pipeline', pipeline['id'], 'workflow'))
         return [normalize_workflow(w, self.web, pipeline.get('project_slug'), pipeline.get('number')) for w in items]
 
     def jobs(self, workflow):
-        return [normalize_job(j) for j in self.client.paginate_v2(_v2.path('workflow', workflow['id'], 'job'))]
+        return [normalize_job(j) for j in self.client.v2.paginate(_v2.path('workflow', workflow['id'], 'job'))]
 
     def with_jobs(self, workflows):
         return [dict(w, jobs=self.jobs(w)) for w in workflows]
@@ -720,7 +720,7 @@ class Reader(object):
         matching one until one is found unfinished, or finished (older ones are not considered:
         an old pipeline forgotten on hold must not stand in for a new one)."""
         params = {'branch': branch} if branch else None
-        page = self.client.get(_v2.project_path(self.module.project, 'pipeline'), api='v2', params=params,
+        page = self.client.v2.get(self.client.v2.project(self.module.project, 'pipeline'), params=params,
                                expect='page')
         for raw in page['items']:
             pipeline = normalize_pipeline(raw, self.web, self.slug)
@@ -747,7 +747,7 @@ class Reader(object):
 
 def cancel_workflows(module, workflows):
     for workflow in workflows:
-        module.client.post(_v2.path('workflow', workflow['id'], 'cancel'), api='v2')
+        module.client.v2.post(_v2.path('workflow', workflow['id'], 'cancel'))
     return [{'name': w['name'], 'id': w['id']} for w in workflows]
 
 
@@ -833,7 +833,7 @@ def post_trigger(module, plan):
     endpoint = module.params['trigger_endpoint']
     if endpoint in ('auto', 'run'):
         try:
-            return client.post(_v2.pipeline_run_path(module.project), body=plan['run'], api='v2', expect='object'), 'run'
+            return client.v2.post(client.v2.pipeline_run(module.project), body=plan['run'], expect='object'), 'run'
         except CircleCIError as exc:
             if endpoint == 'run' or not endpoint_missing(exc):
                 raise
@@ -843,7 +843,7 @@ def post_trigger(module, plan):
                     'the older POST /api/v2/project/{slug}/pipeline cannot be used instead: %s'
                     % (client.root, exc.status, exc.method, exc.path, plan['classic_refused']),
                     status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
-    answer = client.post(_v2.project_path(module.project, 'pipeline'), body=plan['classic'], api='v2', expect='object')
+    answer = client.v2.post(client.v2.project(module.project, 'pipeline'), body=plan['classic'], expect='object')
     return answer, 'classic'
 
 
@@ -925,7 +925,7 @@ def approve(module):
         return result
     for workflow, job in pending:
         request_id = job.get('approval_request_id') or job.get('id')
-        module.client.post(_v2.path('workflow', workflow['id'], 'approve', request_id), api='v2')
+        module.client.v2.post(_v2.path('workflow', workflow['id'], 'approve', request_id))
     result['msg'] = 'Approved %s in %s' % (', '.join(
         '%s of workflow %s' % (a['job'], a['workflow']) for a in result['approved']), name)
     if p['wait']:
@@ -962,7 +962,7 @@ def rerun(module):
         return result
     body = {'from_failed': True} if p['from_failed'] else {}
     for entry in result['rerun']:
-        answer = module.client.post(_v2.path('workflow', entry['workflow_id'], 'rerun'), body=body, api='v2',
+        answer = module.client.v2.post(_v2.path('workflow', entry['workflow_id'], 'rerun'), body=body,
                                     expect='object')
         # Today's reference answers {"workflow_id": <the new run>}; recorded 2020 traffic answered
         # {"message": "Accepted."} without it. Then the new run is the newest workflow of that name in the

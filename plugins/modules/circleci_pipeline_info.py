@@ -222,7 +222,7 @@ def find_pipeline(module, web):
     client = module.client
     slug = module.project.slug if module.project is not None else None
     if p.get('pipeline_id'):
-        raw = client.get(_v2.path('pipeline', check_uuid('pipeline_id', p['pipeline_id'])), api='v2',
+        raw = client.v2.get(_v2.path('pipeline', check_uuid('pipeline_id', p['pipeline_id'])),
                          hints=HINT_PIPELINE)
         pipeline = normalize_pipeline(raw, web, slug)
         if slug and pipeline.get('project_slug') and pipeline['project_slug'].lower() != slug.lower():
@@ -230,16 +230,16 @@ def find_pipeline(module, web):
                                 % (pipeline['id'], pipeline['project_slug'], slug))
         return pipeline
     if p.get('pipeline_number') is not None:
-        raw = client.get(_v2.project_path(module.project, 'pipeline', str(p['pipeline_number'])), api='v2',
+        raw = client.v2.get(client.v2.project(module.project, 'pipeline', str(p['pipeline_number'])),
                          hints=HINT_NUMBER)
         return normalize_pipeline(raw, web, slug)
     params = {'branch': p['branch']} if p.get('branch') else None
-    page = client.get(_v2.project_path(module.project, 'pipeline'), api='v2', params=params, expect='page')
+    page = client.v2.get(client.v2.project(module.project, 'pipeline'), params=params, expect='page')
     return normalize_pipeline(page['items'][0], web, slug) if page['items'] else None
 
 
 def read_tests(client, project, job_number):
-    return client.paginate_v2(_v2.project_path(project, str(job_number), 'tests'))
+    return client.v2.paginate(client.v2.project(project, str(job_number), 'tests'))
 
 
 def run(module):
@@ -255,11 +255,11 @@ def run(module):
     if pipeline is None:
         return result
     result['project'] = pipeline.get('project_slug') or result['project']
-    items = client.paginate_v2(_v2.path('pipeline', pipeline['id'], 'workflow'))
+    items = client.v2.paginate(_v2.path('pipeline', pipeline['id'], 'workflow'))
     workflows = current_workflows([normalize_workflow(w, web, pipeline.get('project_slug'), pipeline.get('number'))
                                    for w in items])
     for workflow in workflows:
-        workflow['jobs'] = [normalize_job(j) for j in client.paginate_v2(_v2.path('workflow', workflow['id'], 'job'))]
+        workflow['jobs'] = [normalize_job(j) for j in client.v2.paginate(_v2.path('workflow', workflow['id'], 'job'))]
     result.update(workflows=workflows, status=summarize(pipeline.get('state'), workflows))
     if not p['tests']:
         return result

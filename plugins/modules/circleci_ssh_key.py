@@ -283,7 +283,7 @@ def run(module):
 
     settings_path = module.project_path('settings')
     key_path = module.project_path('ssh-key')
-    existing = normalize_keys(module.client.get(settings_path))
+    existing = normalize_keys(module.client.v1.get(settings_path))
     action, after = plan_ssh_keys(existing, state, hostname, fingerprint, key['public_key'] if key else None)
 
     if key is not None:
@@ -294,9 +294,9 @@ def run(module):
 
     if action is not None and not module.check_mode:
         if action == 'add':
-            module.client.post(key_path, dict(hostname=hostname, private_key=key['private_key']))
+            module.client.v1.post(key_path, dict(hostname=hostname, private_key=key['private_key']))
         else:
-            module.client.delete(key_path, dict(fingerprint=fingerprint, hostname=hostname))
+            module.client.v1.delete_if_present(key_path, dict(fingerprint=fingerprint, hostname=hostname))
 
     result = dict(changed=action is not None, project=module.project_slug, ssh_key=ssh_key, ssh_keys=after)
     if module._diff:

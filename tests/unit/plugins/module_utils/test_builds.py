@@ -67,8 +67,11 @@ class FakeBuild(object):
 
 
 def wait(fake, clock, timeout=1800, poll_interval=1, initial=True):
-    return wait_for_build(fake.get, timeout, poll_interval, build=fake.state() if initial else None,
-                          clock=clock.clock, sleep=clock.sleep, now=clock.now)
+    build, history, waited, gave_up = wait_for_build(fake.get, timeout, poll_interval,
+                                                     build=fake.state() if initial else None,
+                                                     clock=clock.clock, sleep=clock.sleep, now=clock.now)
+    assert gave_up is None, gave_up
+    return build, history, waited
 
 
 # -- normalize_build ---------------------------------------------------------------
@@ -280,3 +283,71 @@ def test_the_poll_interval_grows_only_after_a_fractional_minute():
     assert next_poll_interval(2, 59.99, 2) == 2
     assert next_poll_interval(2, 60.01, 2) == pytest.approx(2.2)
     assert next_poll_interval(2, 60.01, 7.9) == 8
+
+
+# -- failed reads during the wait ------------------------------------------------------
+
+class FlakyBuild(FakeBuild):
+    """A build whose reads fail with the errors queued in `fail_next` first."""
+
+    def __init__(self, clock, errors, **kwargs):
+        super(FlakyBuild, self).__init__(clock, **kwargs)
+        self.fail_next = list(errors)
+
+    def get(self):
+        self.gets += 1
+        if self.fail_next:
+            raise self.fail_next.pop(0)
+        return self.state()
+
+
+def server_error(status=500, html=False):
+    from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+    return CircleCIError('CircleCI answered %d for GET /project/github/acme/app/42' % status, status=status,
+                         method='GET', path='/project/github/acme/app/42', html=html)
+
+
+def test_one_bad_read_does_not_end_the_wait_and_is_in_the_history():
+    clock = FakeClock()
+    fake = FlakyBuild(clock, [server_error(500), server_error(200, html=True)], queued=1, duration=5)
+    build, history, waited = wait(fake, clock)
+    assert build['lifecycle'] == 'finished' and build['outcome'] == 'success'
+    failed = [h for h in history if h['status'] == 'poll failed']
+    assert [h['error'] for h in failed] == ['CircleCI answered 500 for GET /project/github/acme/app/42',
+                                            'CircleCI answered 200 for GET /project/github/acme/app/42']
+    assert [h['seconds'] for h in failed] == [1, 2]
+
+
+def test_failed_reads_in_a_row_end_the_wait_naming_the_last():
+    from ansible_collections.ciops.circleci.plugins.module_utils._builds import MAX_FAILED_POLLS
+    from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+    clock = FakeClock()
+    fake = FakeBuild(clock, queued=1, duration=100)
+    # Two failures, a good read (the count starts again), then the limit in a row.
+    answers = [server_error(502), server_error(502), None] + [server_error(503)] * MAX_FAILED_POLLS
+    calls = []
+
+    def get():
+        calls.append(clock.t)
+        answer = answers.pop(0)
+        if answer is not None:
+            raise answer
+        return fake.state()
+
+    build, history, waited, gave_up = wait_for_build(get, 1800, 1, build=fake.state(), clock=clock.clock,
+                                                     sleep=clock.sleep, now=clock.now)
+    assert isinstance(gave_up, CircleCIError)
+    assert str(gave_up) == ('Gave up waiting for build 42 after 3 failed reads in a row (6s into the wait); the '
+                            'last: CircleCI answered 503 for GET /project/github/acme/app/42')
+    assert gave_up.status == 503 and len(calls) == 6 and answers == [] and waited == 6
+    assert [h['status'] for h in history] == ['queued', 'poll failed', 'poll failed', 'running'] + ['poll failed'] * 3
+    assert build['lifecycle'] == 'running'
+
+
+def test_a_json_4xx_during_the_wait_ends_it_at_once():
+    from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
+    clock = FakeClock()
+    fake = FlakyBuild(clock, [server_error(404)], queued=1, duration=5)
+    with pytest.raises(CircleCIError, match='^CircleCI answered 404 for GET'):
+        wait(fake, clock)
+    assert fake.gets == 1

@@ -91,16 +91,16 @@ def test_both_api_families_go_to_one_host(http):
     client = make()
     http.add(responses.GET, V1 + '/me', json={'login': 'a'})
     http.add(responses.GET, V2 + '/me', json={'login': 'a'})
-    client.get('/me')
-    client.get('/me', api='v2')
+    client.v1.get('/me')
+    client.v2.get('/me')
     assert [c.request.url for c in http.calls] == [V1 + '/me', V2 + '/me']
-    assert client.base_url == V1
+    assert client.v1.url('') == V1 and client.v2.url('') == V2
 
 
 def test_token_is_stripped_and_sent_only_in_the_header(http):
     client = CircleCIClient('  %s\n' % TOKEN, api_url=HOST)
     http.add(responses.GET, V1 + '/me', json={})
-    client.get('/me')
+    client.v1.get('/me')
     request = http.calls[0].request
     assert request.headers['Circle-Token'] == TOKEN
     assert TOKEN not in request.url
@@ -136,14 +136,14 @@ def test_missing_token_is_refused(token):
 def test_answers_of_the_wrong_shape_are_one_clear_error(http, body, expect, message):
     http.add(responses.GET, V1 + '/x', body=body)
     with pytest.raises(CircleCIError, match='^CircleCI answered 200 ') as info:
-        make().get('/x', expect=expect)
+        make().v1.get('/x', expect=expect)
     assert message in str(info.value)
     assert info.value.status == 200
 
 
 def test_writes_without_expectation_accept_an_empty_body(http):
     http.add(responses.POST, V1 + '/x', body='')
-    assert make().post('/x', {'a': 1}) is None
+    assert make().v1.post('/x', {'a': 1}) is None
 
 
 # -- errors ----------------------------------------------------------------------
@@ -151,11 +151,11 @@ def test_writes_without_expectation_accept_an_empty_body(http):
 HTML_404 = '<html><head><title>404 Not Found</title></head><body>nope</body></html>'
 
 
-@pytest.mark.parametrize('kwargs', [dict(absent_ok=True), dict(missing_item_ok=True), {}])
-def test_html_404_is_a_wrong_url_never_an_absent_item(http, kwargs):
+@pytest.mark.parametrize('operation, kwargs', [('find', dict(missing_project_ok=True)), ('find', {}), ('get', {})])
+def test_html_404_is_a_wrong_url_never_an_absent_item(http, operation, kwargs):
     http.add(responses.GET, V1 + '/project/github/acme/app/envvar/X', status=404, body=HTML_404, content_type='text/html')
     with pytest.raises(CircleCIError, match=r'^CircleCI answered 404 Not Found \(an HTML page, not the API\)') as info:
-        make().get('/project/github/acme/app/envvar/X', **kwargs)
+        getattr(make().v1, operation)('/project/github/acme/app/envvar/X', **kwargs)
     assert str(info.value) == (
         'CircleCI answered 404 Not Found (an HTML page, not the API) for GET /project/github/acme/app/envvar/X: '
         'no such API endpoint: check api_url (the CircleCI host, e.g. https://circleci.com)')
@@ -166,16 +166,16 @@ def test_json_404_about_an_item_is_absent_but_about_the_project_fails(http):
     http.add(responses.GET, V1 + '/a', status=404, json={'message': 'env var not found'})
     http.add(responses.GET, V1 + '/b', status=404, json={'message': 'Project not found'})
     client = make()
-    assert client.get('/a', missing_item_ok=True) is None
+    assert client.v1.find('/a') is None
     with pytest.raises(CircleCIError, match='^CircleCI answered 404 Project not found for GET /b') as info:
-        client.get('/b', missing_item_ok=True)
+        client.v1.find('/b')
     assert info.value.project_missing
 
 
 def test_status_is_named_once(http):
     http.add(responses.GET, V1 + '/x', status=502, body='<html><title>502 Bad Gateway</title></html>')
     with pytest.raises(CircleCIError, match=r'^CircleCI answered 502 Bad Gateway \(an HTML page, not the API\) for GET /x') as info:
-        make(retries=0).get('/x')
+        make(retries=0).v1.get('/x')
     assert str(info.value).startswith('CircleCI answered 502 Bad Gateway (an HTML page, not the API) for GET /x')
 
 
@@ -183,7 +183,7 @@ def test_a_huge_path_is_shortened_in_the_message(http):
     name = 'x' * 5000
     http.add(responses.GET, V1 + '/project/github/acme/%s/envvar' % name, status=404, json={'message': 'Project not found'})
     with pytest.raises(CircleCIError, match='^CircleCI answered 404 Project not found for GET /project/github/acme/xxx') as info:
-        make().get('/project/github/acme/%s/envvar' % name)
+        make().v1.get('/project/github/acme/%s/envvar' % name)
     message = str(info.value)
     assert len(message) < 400, len(message)
     assert re.search(r'/acme/x+\.\.\.x+/envvar: check the project', message), message
@@ -196,9 +196,9 @@ def test_410_hint_only_for_the_retired_endpoints(http):
     http.add(responses.POST, V2 + '/project/gh/acme/app/pipeline', status=410, json={'message': 'Gone'})
     client = make()
     with pytest.raises(CircleCIError, match='retired this API v1.1 endpoint on 2027-02-01'):
-        client.post('/project/github/acme/app/12/retry')
-    for call in (lambda: client.get('/project/github/acme/app/envvar'),
-                 lambda: client.post('/project/gh/acme/app/pipeline', api='v2')):
+        client.v1.post('/project/github/acme/app/12/retry')
+    for call in (lambda: client.v1.get('/project/github/acme/app/envvar'),
+                 lambda: client.v2.post('/project/gh/acme/app/pipeline')):
         with pytest.raises(CircleCIError, match='^CircleCI answered 410 Gone for ') as info:
             call()
         assert 'retired' not in str(info.value)
@@ -208,7 +208,7 @@ def test_410_hint_only_for_the_retired_endpoints(http):
 def test_v2_errors_name_the_v2_path(http):
     http.add(responses.GET, V2 + '/project/gh/acme/nope', status=404, json={'message': 'Project not found'})
     with pytest.raises(CircleCIError, match='^CircleCI answered 404 Project not found for GET /api/v2/project/gh/acme/nope') as info:
-        make().get('/project/gh/acme/nope', api='v2')
+        make().v2.get('/project/gh/acme/nope')
     assert str(info.value).startswith('CircleCI answered 404 Project not found for GET /api/v2/project/gh/acme/nope: check the project')
     assert info.value.result() == {'status': 404, 'request': 'GET /api/v2/project/gh/acme/nope',
                                    'api_message': 'Project not found'}
@@ -243,7 +243,7 @@ def test_no_retry_starts_exactly_at_the_deadline(monkeypatch):
     client = CircleCIClient(TOKEN, api_url=HOST, retries=1, timeout=1, sleep=fake.sleep, clock=fake.clock,
                             session=Session())
     with pytest.raises(CircleCIError, match='^Could not reach CircleCI for GET /x at .*: Connection aborted$'):
-        client.get('/x')
+        client.v1.get('/x')
     assert calls == ['GET'] and fake.sleeps == []
 
 
@@ -252,7 +252,7 @@ def test_a_permanent_429_ends_within_the_deadline(http):
     client = make(fake, retries=5, timeout=1)
     http.add(responses.GET, V1 + '/x', status=429, headers={'Retry-After': '5'}, json={'message': 'slow down'})
     with pytest.raises(CircleCIError, match=r'^CircleCI answered 429 for GET /x and asks to wait 5 s \(Retry-After\)') as info:
-        client.get('/x')
+        client.v1.get('/x')
     # timeout x (retries + 1) + backoff = 6 + 15.5 s: four waits of 5 s fit, the fifth does not.
     assert client.deadline_seconds == 21.5
     assert len(fake.sleeps) == 4 and all(5 <= s <= 5.1 for s in fake.sleeps)
@@ -265,7 +265,7 @@ def test_a_retry_after_longer_than_the_deadline_fails_at_once(http):
     fake = FakeTime()
     http.add(responses.POST, V1 + '/x', status=429, headers={'Retry-After': '100'}, json={})
     with pytest.raises(CircleCIError, match=r'^CircleCI answered 429 for POST /x and asks to wait 100 s \(Retry-After\)') as info:
-        make(fake).post('/x', {})
+        make(fake).v1.post('/x', {})
     assert fake.sleeps == []
     assert len(http.calls) == 1
     assert 'asks to wait 100 s (Retry-After)' in str(info.value)
@@ -277,7 +277,7 @@ def test_without_retry_after_a_permanent_503_gives_up_after_the_retries(http):
     for dummy in range(4):
         http.add(responses.GET, V1 + '/x', status=503, json={'message': 'down'})
     with pytest.raises(CircleCIError, match=r'^CircleCI answered 503 down for GET /x: .*\(after 3 retries\)$'):
-        make(fake).get('/x')
+        make(fake).v1.get('/x')
     assert len(fake.sleeps) == 3
 
 
@@ -342,7 +342,7 @@ def test_a_trickled_body_cannot_outlast_the_deadline():
         client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=0, timeout=2,
                                 sleep=fake.sleep, clock=fake.clock)
         with pytest.raises(CircleCIError, match='^Could not reach CircleCI for GET /me at ') as info:
-            client.get('/me')
+            client.v1.get('/me')
     finally:
         server.close()
     assert str(info.value) == ('Could not reach CircleCI for GET /me at http://127.0.0.1:%d: '
@@ -355,7 +355,7 @@ def test_a_write_whose_answer_never_came_is_not_repeated_and_says_so():
         client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=3, timeout=5,
                                 sleep=lambda s: None)
         with pytest.raises(CircleCIError, match='^CircleCI may have acted on POST /project/github/acme/app/tree/main') as info:
-            client.post('/project/github/acme/app/tree/main', {'revision': 'abc'})
+            client.v1.post('/project/github/acme/app/tree/main', {'revision': 'abc'})
     finally:
         server.close()
     message = str(info.value)
@@ -372,7 +372,7 @@ def test_a_read_that_failed_is_retried(monkeypatch):
         client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=2, timeout=5,
                                 sleep=lambda s: None)
         with pytest.raises(CircleCIError, match=r'^Could not reach CircleCI for GET /me at .*\(after 2 retries\)$'):
-            client.get('/me')
+            client.v1.get('/me')
     finally:
         server.close()
     assert len(server.requests) == 3
@@ -386,7 +386,7 @@ def test_a_write_that_never_reached_the_server_is_retried():
     sleeps = []
     client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % port, retries=2, timeout=2, sleep=sleeps.append)
     with pytest.raises(CircleCIError, match='^Could not reach CircleCI for POST /x at ') as info:
-        client.post('/x', {})
+        client.v1.post('/x', {})
     assert str(info.value).startswith('Could not reach CircleCI for POST /x at http://127.0.0.1:%d: Connection refused' % port)
     assert not info.value.outcome_unknown
     assert len(sleeps) == 2
@@ -403,7 +403,7 @@ def test_a_400_that_echoes_the_body_never_shows_the_secret(http, secret):
     echoed = json.dumps({'message': 'invalid request: %s' % json.dumps(body)})
     http.add(responses.POST, V1 + '/x', status=400, body=echoed)
     with pytest.raises(CircleCIError, match=r'^CircleCI answered 400 invalid request: ') as info:
-        make().post('/x', body)
+        make().v1.post('/x', body)
     text = str(info.value) + json.dumps(info.value.result())
     for form in (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]):
         assert form not in text
@@ -417,7 +417,7 @@ def test_a_400_that_echoes_the_body_never_shows_the_secret(http, secret):
 def test_a_secret_cut_by_the_shortened_message_leaves_no_part_of_it(http, status, before, after):
     http.add(responses.GET, V1 + '/me', status=status, body=before + TOKEN + after)
     with pytest.raises(CircleCIError, match='^CircleCI answered %d ' % status) as info:
-        make(retries=0).get('/me')
+        make(retries=0).v1.get('/me')
     text = str(info.value) + json.dumps(info.value.result())
     assert TOKEN[:6] not in text, text
     assert '********' in text
@@ -429,7 +429,7 @@ def test_a_secret_echoed_html_escaped_in_a_page_without_title_is_scrubbed(http):
     page = '<html><body><h1>Bad request</h1><p>value=%s</p></body></html>' % html.escape(secret)
     http.add(responses.POST, V1 + '/x', status=400, body=page, content_type='text/html')
     with pytest.raises(CircleCIError, match=r'^CircleCI answered 400 Bad request value=\*{8} \(an HTML page') as info:
-        make().post('/x', {'name': 'N', 'value': secret})
+        make().v1.post('/x', {'name': 'N', 'value': secret})
     assert 'p&quot;w' not in str(info.value) + json.dumps(info.value.result())
 
 
@@ -437,7 +437,7 @@ def test_an_echoed_token_is_scrubbed(http):
     http.add(responses.GET, V2 + '/me', status=401,
              json={'message': 'Invalid header Circle-Token: %s' % TOKEN})
     with pytest.raises(CircleCIError, match=r'^CircleCI answered 401 Invalid header Circle-Token: \*{8} for GET /api/v2/me') as info:
-        make().get('/me', api='v2')
+        make().v2.get('/me')
     assert TOKEN not in str(info.value)
     assert TOKEN not in info.value.server_message
     assert 'Circle-Token: ********' in str(info.value)
@@ -480,7 +480,7 @@ def test_counters_and_warnings_are_safe_across_threads(http):
     seen = []
     client = make(warn=seen.append)
     http.add(responses.GET, V1 + '/x', json={}, headers={'Sunset': 'Mon, 01 Feb 2027 00:00:00 GMT'})
-    threads = [threading.Thread(target=client.get, args=('/x',)) for dummy in range(16)]
+    threads = [threading.Thread(target=client.v1.get, args=('/x',)) for dummy in range(16)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -504,7 +504,7 @@ def test_a_slow_answer_to_a_read_is_cut_at_timeout_and_retried_within_the_deadli
         client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=2, timeout=3,
                                 sleep=fake.sleep, clock=fake.clock)
         with pytest.raises(CircleCIError) as info:
-            client.get('/api/x')
+            client.v1.get('/api/x')
     finally:
         server.close()
     # Each attempt is cut at timeout (3 s) and tried again: three requests, not one; the last
@@ -530,7 +530,7 @@ def test_one_slow_attempt_then_a_healthy_answer_succeeds():
     try:
         client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=2, timeout=3,
                                 sleep=fake.sleep, clock=fake.clock)
-        assert client.get('/me') == {'ok': True}
+        assert client.v1.get('/me') == {'ok': True}
     finally:
         server.close()
     assert len(server.requests) == 2
@@ -543,7 +543,7 @@ def test_a_slow_answer_to_a_write_is_not_repeated_and_says_the_outcome_is_unknow
         client = CircleCIClient(TOKEN, api_url='http://127.0.0.1:%d' % server.port, retries=2, timeout=3,
                                 sleep=fake.sleep, clock=fake.clock)
         with pytest.raises(CircleCIError) as info:
-            client.post('/api/x', {'value': 'sekret-1234567'})
+            client.v1.post('/api/x', {'value': 'sekret-1234567'})
     finally:
         server.close()
     assert len(server.requests) == 1
@@ -635,7 +635,7 @@ def test_the_recorded_json_then_url_encoded_echo_is_scrubbed(http):
     http.add(responses.POST, V2 + '/context/c1/environment-variable/X', status=400,
              json={'message': 'invalid value %s' % echo})
     with pytest.raises(CircleCIError) as info:
-        make().request('POST', '/context/c1/environment-variable/X', body={'value': secret}, api='v2')
+        make().v2.post('/context/c1/environment-variable/X', body={'value': secret})
     text = str(info.value) + json.dumps(info.value.result())
     assert 'SECRET' not in text and 'xyz' not in text
     assert info.value.server_message == 'invalid value %22********%22'
@@ -662,7 +662,7 @@ def test_a_secret_json_escaped_twice_leaves_no_character_after_the_mask():
 def test_any_error_body_gives_one_clear_line(http, body, shown):
     http.add(responses.GET, V2 + '/x', status=400, json=body)
     with pytest.raises(CircleCIError) as info:
-        make().get('/x', api='v2')
+        make().v2.get('/x')
     assert str(info.value) == 'CircleCI answered 400 %s for GET /api/v2/x: CircleCI rejected the request' % shown
     assert info.value.server_message == shown
 
@@ -672,6 +672,74 @@ def test_the_hint_survives_the_retry_count(http):
     for dummy in range(3):
         http.add(responses.GET, V1 + '/x', status=502, json={'message': 'Bad Gateway'})
     with pytest.raises(CircleCIError) as info:
-        make(fake, retries=2).get('/x')
+        make(fake, retries=2).v1.get('/x')
     assert str(info.value) == ('CircleCI answered 502 Bad Gateway for GET /x: a CircleCI server error; '
                                'try again later (after 2 retries)')
+
+
+# -- API families: what a 404 means is said by the operation's name -----------------------
+
+def test_get_raises_the_one_not_found_error_and_find_says_absent(http):
+    from ansible_collections.ciops.circleci.plugins.module_utils._errors import NotFound
+    http.add(responses.GET, V2 + '/context/c1', status=404, json={'message': 'Entity not found'})
+    http.add(responses.GET, V2 + '/context/c1', status=404, json={'message': 'Entity not found'})
+    client = make()
+    with pytest.raises(NotFound) as info:
+        client.v2.get('/context/c1')
+    assert str(info.value) == ('CircleCI answered 404 Entity not found for GET /api/v2/context/c1: check the project '
+                               '(project_slug, or vcs_type, username and project), and that the token can see it')
+    assert info.value.not_found and isinstance(info.value, CircleCIError)
+    assert client.v2.find('/context/c1') is None
+    assert len(http.calls) == 2
+
+
+def test_find_with_missing_project_ok_takes_a_missing_project_as_absent(http):
+    http.add(responses.GET, V1 + '/project/github/acme/gone/settings', status=404, json={'message': 'Project not found'})
+    assert make().v1.find('/project/github/acme/gone/settings', missing_project_ok=True) is None
+
+
+def test_delete_must_find_and_delete_if_present_may_not(http):
+    from ansible_collections.ciops.circleci.plugins.module_utils._errors import NotFound
+    for dummy in range(2):
+        http.add(responses.DELETE, V2 + '/webhook/w1', status=404, json={'message': 'Webhook not found'})
+    client = make()
+    with pytest.raises(NotFound, match='^CircleCI answered 404 Webhook not found for DELETE /api/v2/webhook/w1'):
+        client.v2.delete('/webhook/w1')
+    assert client.v2.delete_if_present('/webhook/w1') is None
+
+
+def test_an_html_404_is_never_absent_for_delete_if_present(http):
+    http.add(responses.DELETE, V1 + '/x', status=404, body=HTML_404, content_type='text/html')
+    with pytest.raises(CircleCIError, match=r'an HTML page, not the API\) for DELETE /x: no such API endpoint'):
+        make().v1.delete_if_present('/x')
+
+
+def test_patch_sends_a_json_body_and_is_never_retried_after_a_502(http):
+    http.add(responses.PATCH, V2 + '/project/gh/acme/app/settings', status=502)
+    with pytest.raises(CircleCIError, match='^CircleCI may have acted on PATCH /api/v2/project/gh/acme/app/settings'):
+        make().v2.patch('/project/gh/acme/app/settings', body={'advanced': {'oss': True}})
+    assert len(http.calls) == 1 and json.loads(http.calls[0].request.body) == {'advanced': {'oss': True}}
+    assert http.calls[0].request.headers['Content-Type'] == 'application/json'
+
+
+def test_the_v1_family_keeps_its_own_hints_and_v2_does_not_borrow_them(http):
+    http.add(responses.POST, V1 + '/project/github/acme/app/tree/main', status=410, json={'message': 'Gone'})
+    http.add(responses.POST, V2 + '/project/github/acme/app/tree/main', status=410, json={'message': 'Gone'})
+    http.add(responses.GET, V1 + '/project/github/acme/app/9', status=404, json={'message': 'Build not found'})
+    client = make()
+    with pytest.raises(CircleCIError) as v1:
+        client.v1.post('/project/github/acme/app/tree/main')
+    with pytest.raises(CircleCIError) as v2:
+        client.v2.post('/project/github/acme/app/tree/main')
+    with pytest.raises(CircleCIError) as build:
+        client.v1.get('/project/github/acme/app/9')
+    assert str(v1.value).endswith('CircleCI retired this API v1.1 endpoint on 2027-02-01; trigger and rerun builds '
+                                  'through API v2 pipelines instead')
+    assert str(v2.value).endswith(': CircleCI no longer serves this endpoint')
+    assert str(build.value).endswith(': check build_num: the project has no such build')
+
+
+def test_messages_name_v1_paths_relative_and_v2_paths_whole():
+    client = make()
+    assert (client.v1.shown('/me'), client.v2.shown('/me')) == ('/me', '/api/v2/me')
+    assert (client.v1.url('/me'), client.v2.url('/me')) == (V1 + '/me', V2 + '/me')

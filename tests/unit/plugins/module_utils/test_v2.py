@@ -56,20 +56,20 @@ def pages(http, path, *pages_):
 
 def test_follows_page_tokens_until_null(client, http):
     pages(http, '/context', ([1, 2], 'p1'), ([3, 4], 'p2'), ([5], None))
-    assert client.paginate_v2('/context') == [1, 2, 3, 4, 5]
+    assert client.v2.paginate('/context') == [1, 2, 3, 4, 5]
     assert len(http.calls) == 3
 
 
 def test_never_a_page_more_than_needed(client, http):
     pages(http, '/context', ([1, 2], 'p1'), ([3, 4], 'p2'))
-    assert client.paginate_v2('/context', limit=3) == [1, 2, 3]
+    assert client.v2.paginate('/context', limit=3) == [1, 2, 3]
     assert len(http.calls) == 2
     http.assert_all_requests_are_fired = True
 
 
 def test_limit_of_one_reads_one_page(client, http):
     pages(http, '/context', ([1, 2], 'p1'))
-    assert client.paginate_v2('/context', limit=1) == [1]
+    assert client.v2.paginate('/context', limit=1) == [1]
 
 
 def test_params_are_kept_on_every_page(client, http):
@@ -77,42 +77,42 @@ def test_params_are_kept_on_every_page(client, http):
              match=[responses.matchers.query_param_matcher({'owner-slug': 'gh/acme'})])
     http.add(responses.GET, V2 + '/context', json={'items': [2], 'next_page_token': None},
              match=[responses.matchers.query_param_matcher({'owner-slug': 'gh/acme', 'page-token': 'n1'})])
-    assert client.paginate_v2('/context', params={'owner-slug': 'gh/acme'}) == [1, 2]
+    assert client.v2.paginate('/context', params={'owner-slug': 'gh/acme'}) == [1, 2]
 
 
 def test_a_page_token_in_kebab_case_is_followed_too(client, http):
     http.add(responses.GET, V2 + '/context', json={'items': [1], 'next-page-token': 'n1'})
     http.add(responses.GET, V2 + '/context', json={'items': [2], 'next_page_token': None},
              match=[responses.matchers.query_param_matcher({'page-token': 'n1'})])
-    assert _v2.paginate(client, '/context') == [1, 2]
+    assert client.v2.paginate('/context') == [1, 2]
 
 
 def test_a_token_repeated_stops_with_an_error_instead_of_looping(client, http):
     http.add(responses.GET, V2 + '/context', json={'items': [1], 'next_page_token': 'same'})
     with pytest.raises(CircleCIError, match='with the same next_page_token twice'):
-        client.paginate_v2('/context')
+        client.v2.paginate('/context')
 
 
 def test_a_page_of_the_wrong_shape_is_an_error(client, http):
     http.add(responses.GET, V2 + '/context', json=[1, 2])
     with pytest.raises(CircleCIError, match='with a JSON list where a page of items'):
-        client.paginate_v2('/context')
+        client.v2.paginate('/context')
 
 
 def test_missing_item_reads_as_empty(client, http):
     http.add(responses.GET, V2 + '/context/x/restrictions', status=404, json={'message': 'Entity not found'})
-    assert client.paginate_v2('/context/x/restrictions', missing_item_ok=True) == []
+    assert client.v2.paginate('/context/x/restrictions', may_be_missing=True) == []
 
 
 @pytest.mark.parametrize('limit', [0, -1, True, '3'])
 def test_bad_limit_is_refused_before_any_request(client, http, limit):
     with pytest.raises(CircleCIError, match='limit must be a positive integer'):
-        client.paginate_v2('/context', limit=limit)
+        client.v2.paginate('/context', limit=limit)
 
 
 def test_items_read_lazily_so_a_caller_that_stops_early_reads_no_further_page(client, http):
     pages(http, '/context', ([1, 2], 'p1'), ([3, 4], None))
-    first = next(_v2.items(client, '/context'))
+    first = next(client.v2.items('/context'))
     assert first == 1
     assert len(http.calls) == 1
     http.assert_all_requests_are_fired = False
@@ -121,4 +121,4 @@ def test_items_read_lazily_so_a_caller_that_stops_early_reads_no_further_page(cl
 def test_hints_of_the_call_reach_its_errors(client, http):
     http.add(responses.GET, V2 + '/context', status=404, json={'message': 'Entity not found'})
     with pytest.raises(CircleCIError, match='Entity not found for GET /api/v2/context: check owner_slug$'):
-        client.paginate_v2('/context', hints={404: 'check owner_slug'})
+        client.v2.paginate('/context', hints={404: 'check owner_slug'})

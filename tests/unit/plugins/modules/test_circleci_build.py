@@ -288,6 +288,32 @@ def test_wait_to_success(api, run_module, fake_time):
     assert len(api.calls) == 4
 
 
+def test_one_failed_read_during_the_wait_does_not_end_it(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='queued'))
+    api.add(responses.GET, PROJECT + '/42', status=500, json={'message': 'An internal server error occurred.'})
+    api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='finished', outcome='success', status='success'))
+    result = run_module(circleci_build, args(branch='main', wait=True, poll_interval=3, retries=0))
+    assert 'failed' not in result, result['msg']
+    assert [h['status'] for h in result['history']] == ['queued', 'poll failed', 'success']
+    assert result['history'][1]['error'].startswith('CircleCI answered 500 An internal server error occurred. for GET')
+    assert len(api.calls) == 3
+
+
+def test_three_failed_reads_in_a_row_end_the_wait_with_the_history(api, run_module, fake_time):
+    api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='queued'))
+    for dummy in range(3):
+        api.add(responses.GET, PROJECT + '/42', status=502, body='<html><title>502 Bad Gateway</title></html>',
+                content_type='text/html')
+    result = run_module(circleci_build, args(branch='main', wait=True, poll_interval=3, retries=0))
+    assert result['failed'] is True and result['changed'] is True
+    assert result['msg'] == ('Gave up waiting for build 42 after 3 failed reads in a row (9s into the wait); the last: '
+                             'CircleCI answered 502 Bad Gateway (an HTML page, not the API) for GET '
+                             '/project/github/acme/app/42: a CircleCI server error; try again later')
+    assert [h['status'] for h in result['history']] == ['queued'] + ['poll failed'] * 3
+    assert result['status'] == 502 and result['build']['lifecycle'] == 'queued'
+    assert len(api.calls) == 4
+
+
 def test_wait_to_failure_fails_the_task_with_the_outcome(api, run_module, fake_time):
     api.add(responses.POST, PROJECT + '/tree/main', status=201, json=build(lifecycle='queued'))
     api.add(responses.GET, PROJECT + '/42', json=build(lifecycle='finished', outcome='failed', status='failed'))
