@@ -210,7 +210,7 @@ ENCODINGS = (_json_ascii, _json_unicode, _url_all, _url_path, _url_form, _html_q
 ENCODING_DEPTH = 3
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _encodings(secret):
     """Every form in which a server may echo a secret back: as sent, and through every composition
     of up to ENCODING_DEPTH of ENCODINGS (JSON-escaped, URL-encoded, HTML-escaped, mojibake);

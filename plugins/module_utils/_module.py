@@ -67,7 +67,9 @@ class CircleCIModule(AnsibleModule):
     def client(self):
         if self._client is None:
             try:
-                self._client = client_from_options(self.params.get, warn=self.warn)
+                # Every no_log value (a variable value, a key, a signing secret) is scrubbed from the
+                # client's messages in every encoding, not only where SECRET_BODY_KEYS names it.
+                self._client = client_from_options(self.params.get, warn=self.warn, secrets=sorted(self.no_log_values))
             except CircleCIError as exc:
                 self.fail_json(msg=str(exc))
         return self._client

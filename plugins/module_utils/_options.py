@@ -49,9 +49,10 @@ def project_argument_spec():
     return spec, rules
 
 
-def client_from_options(get, warn=None):
-    """The one CircleCIClient, from a function that returns an option's value by name."""
-    return CircleCIClient(warn=warn, **dict((name, get(name)) for name in CONNECTION_OPTIONS))
+def client_from_options(get, warn=None, secrets=()):
+    """The one CircleCIClient, from a function that returns an option's value by name; ``secrets``
+    are values it keeps out of every message (a module's no_log values)."""
+    return CircleCIClient(warn=warn, secrets=secrets, **dict((name, get(name)) for name in CONNECTION_OPTIONS))
 
 
 def project_from(get):

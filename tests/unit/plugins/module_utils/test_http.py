@@ -18,6 +18,8 @@ import pytest
 import requests
 import responses
 
+from urllib.parse import quote
+
 from ansible_collections.ciops.circleci.plugins.module_utils import _http
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError, scrub
 from ansible_collections.ciops.circleci.plugins.module_utils._http import CircleCIClient, normalize_api_url
@@ -743,3 +745,16 @@ def test_messages_name_v1_paths_relative_and_v2_paths_whole():
     client = make()
     assert (client.v1.shown('/me'), client.v2.shown('/me')) == ('/me', '/api/v2/me')
     assert (client.v1.url('/me'), client.v2.url('/me')) == (V1 + '/me', V2 + '/me')
+
+
+def test_secrets_given_to_the_client_are_scrubbed_from_every_request_whatever_its_body(http):
+    # A module gives the client its no_log values: a secret in a body key the scrubber does not know.
+    secret = 'whsec-Unknown-Key-7731'
+    http.add(responses.POST, V2 + '/webhook', status=400,
+             json={'message': 'bad body: {"signing-secret": "%s"} (%s)' % (secret, quote(json.dumps(secret)))})
+    client = make(secrets=[secret, '', None])
+    with pytest.raises(CircleCIError) as info:
+        client.v2.post('/webhook', body={'name': 'w', 'some-new-secret-key': secret})
+    text = str(info.value) + json.dumps(info.value.result())
+    assert 'Unknown-Key' not in text and '7731' not in text
+    assert info.value.server_message == 'bad body: {"signing-secret": "********"} (%22********%22)'

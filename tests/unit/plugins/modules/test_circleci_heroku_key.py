@@ -90,3 +90,14 @@ def test_check_heroku_api_key_rule():
         with pytest.raises(CircleCIError) as err:
             check_heroku_api_key(bad)
         assert 'a single non-empty token' in str(err.value)
+
+
+def test_a_no_log_value_is_scrubbed_even_where_the_scrubber_does_not_know_its_body_key(api, run_module, monkeypatch):
+    # The module's no_log values reach the client: a secret option needs no entry in SECRET_BODY_KEYS.
+    from ansible_collections.ciops.circleci.plugins.module_utils import _errors
+    monkeypatch.setattr(_errors, 'SECRET_BODY_KEYS', ())
+    api.add(responses.POST, HEROKU, status=400, json={'message': 'rejected %s (%s)' % (KEY, json.dumps(json.dumps(KEY)))})
+    result = run_module(mod, dict(apikey=KEY))
+    assert result['failed'] is True
+    assert KEY not in json.dumps(result) and '0123456789ab' not in json.dumps(result)
+    assert result['api_message'] == 'rejected ******** ("\\"********\\"")'
