@@ -28,24 +28,6 @@ options:
       - The name of the context, up to 200 characters.
     type: str
     required: true
-  owner_slug:
-    description:
-      - The organization that owns the context, as C(gh/<org>), C(bb/<org>) or C(circleci/<org-uuid>)
-        (C(github/<org>) and C(bitbucket/<org>) are accepted too).
-      - Give O(owner_slug) or O(owner_id).
-    type: str
-  owner_id:
-    description:
-      - The UUID of the organization (or, on CircleCI Server, the account) that owns the context.
-      - Give O(owner_slug) or O(owner_id).
-    type: str
-  owner_type:
-    description:
-      - The kind of owner O(owner_id) names. V(account) exists on CircleCI Server only, and is named by
-        O(owner_id) only.
-    type: str
-    choices: [organization, account]
-    default: organization
   state:
     description:
       - Whether the context should exist.
@@ -87,6 +69,7 @@ options:
     default: false
 extends_documentation_fragment:
   - ciops.circleci.connection
+  - ciops.circleci.owner
   - ciops.circleci.attributes
   - ciops.circleci.attributes.actiongroup
 attributes:

@@ -37,20 +37,6 @@ options:
     description:
       - The UUID of the context, instead of O(context) and its owner (saves the requests that find it).
     type: str
-  owner_slug:
-    description:
-      - The organization that owns the context O(context), as C(gh/<org>), C(bb/<org>) or C(circleci/<org-uuid>).
-    type: str
-  owner_id:
-    description:
-      - The UUID of the organization (or, on CircleCI Server, the account) that owns the context O(context).
-    type: str
-  owner_type:
-    description:
-      - The kind of owner O(owner_id) names; V(account) exists on CircleCI Server only.
-    type: str
-    choices: [organization, account]
-    default: organization
   name:
     description:
       - Name of one environment variable (the single form).
@@ -71,36 +57,6 @@ options:
       - When not given, V(present).
     type: str
     choices: [present, absent]
-  variables:
-    description:
-      - The variables to manage in one task (the bulk form), at most 100 present ones.
-      - Names must be unique within the list; duplicates are refused with the names listed.
-      - Mutually exclusive with O(name).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description:
-          - Name of the variable.
-        type: str
-        required: true
-      value:
-        description:
-          - Value of the variable, a string. Required when O(variables[].state=present).
-          - Never returned, logged or shown in a diff.
-        type: raw
-      state:
-        description:
-          - Whether the variable should exist.
-        type: str
-        choices: [present, absent]
-        default: present
-  purge:
-    description:
-      - With O(variables), remove every variable of the context that is not listed.
-      - Only valid with O(variables).
-    type: bool
-    default: false
   update_values:
     description:
       - What to do with a listed present variable that already exists. Variables that do not exist are
@@ -116,6 +72,8 @@ options:
     default: never
 extends_documentation_fragment:
   - ciops.circleci.connection
+  - ciops.circleci.variables
+  - ciops.circleci.owner
   - ciops.circleci.attributes
   - ciops.circleci.attributes.actiongroup
 attributes:

@@ -19,21 +19,6 @@ description:
 author:
   - ciops maintainers (@ciops)
 options:
-  owner_slug:
-    description:
-      - The organization whose contexts to read, as C(gh/<org>), C(bb/<org>) or C(circleci/<org-uuid>).
-      - Give O(owner_slug) or O(owner_id).
-    type: str
-  owner_id:
-    description:
-      - The UUID of the organization (or, on CircleCI Server, the account) whose contexts to read.
-    type: str
-  owner_type:
-    description:
-      - The kind of owner O(owner_id) names; V(account) exists on CircleCI Server only.
-    type: str
-    choices: [organization, account]
-    default: organization
   name:
     description:
       - Read only the context with this name; RV(contexts) is empty when there is none.
@@ -46,6 +31,7 @@ options:
     default: true
 extends_documentation_fragment:
   - ciops.circleci.connection
+  - ciops.circleci.owner
   - ciops.circleci.attributes
   - ciops.circleci.attributes.actiongroup
   - ciops.circleci.attributes.info_module

@@ -49,36 +49,6 @@ options:
       - When not given, V(present).
     type: str
     choices: [present, absent]
-  variables:
-    description:
-      - The variables to manage in one task (the bulk form).
-      - Names must be unique within the list; duplicates are refused with the names listed.
-      - Mutually exclusive with O(name).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description:
-          - Name of the variable.
-        type: str
-        required: true
-      value:
-        description:
-          - Value of the variable, a string. Required when O(variables[].state=present).
-          - Never returned, logged or shown in a diff.
-        type: raw
-      state:
-        description:
-          - Whether the variable should exist.
-        type: str
-        choices: [present, absent]
-        default: present
-  purge:
-    description:
-      - With O(variables), remove every variable of the project that is not listed.
-      - Only valid with O(variables).
-    type: bool
-    default: false
   update_values:
     description:
       - When a present variable that already exists is rewritten.
@@ -106,6 +76,7 @@ options:
     default: auto
 extends_documentation_fragment:
   - ciops.circleci.connection
+  - ciops.circleci.variables
   - ciops.circleci.connection.project
   - ciops.circleci.attributes
   - ciops.circleci.attributes.actiongroup
