@@ -7,6 +7,7 @@
 #   make units        ansible-test units --venv --python 3.12 (tests/unit/plugins)
 #   make integration  ansible-test integration --venv --python 3.12 against the simulator
 #   make lint         ansible-lint (production profile) + antsibull-changelog lint
+#   make eda-lint     ruff and pylint over extensions/eda/plugins (as partner certification runs them)
 #   make docs         the guides' RST up to date with their Markdown (hack/md2rst.py --check),
 #                     antsibull-docs lint-collection-docs --plugin-docs, then the HTML docsite
 #                     (generated plugin reference + guides) into build/docs/html; fails on any
@@ -60,6 +61,9 @@ PY312 := $(call find_python,3.12)
 PY311 := $(call find_python,3.11)
 
 VENV_STAMP := $(VENV)/.installed
+# pytest-asyncio (the event source's tests) asks for its fixture loop scope to be set; a pytest.ini
+# would ship in the tarball, so every pytest line of the dev venv says it.
+PYTEST_ASYNCIO := -o asyncio_default_fixture_loop_scope=function
 VENV311_STAMP := $(VENV311)/.installed
 
 # The dev venv first on PATH for every recipe (ansible-playbook for molecule,
@@ -71,13 +75,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 export ANSIBLE_NOCOLOR ?= $(if $(CI),1,)
 export PY_COLORS ?= $(if $(CI),0,)
 
-LAYERS := unit reliability docs-examples lint docs units sanity integration molecule artifact py311
+LAYERS := unit reliability docs-examples lint eda-lint docs units sanity integration molecule artifact py311
 # Two lanes run side by side (hack/run-layers.py): the CPU-bound layers, and
 # the integration layers, which mostly wait for the simulator. Measured on the
 # 2-core machine: see the closing table of `make test` (and the README).
 # A third lane starves the integration targets' timing-sensitive waits of
 # CPU, so they stay together.
-LANES := unit,reliability,docs-examples,lint,docs,units,sanity,molecule,artifact integration,py311
+LANES := unit,reliability,docs-examples,lint,eda-lint,docs,units,sanity,molecule,artifact integration,py311
 
 .PHONY: test venv venv311 sync unit sanity units integration lint docs molecule py311 \
 	docs-html artifact demo simulator bench lock clean distclean reliability mutants
@@ -125,7 +129,7 @@ sync:
 # namespace package rooted at build/collections).
 unit: $(VENV_STAMP) sync
 	cd $(BUILD) && PYTHONPATH=$(COLLECTIONS) $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/unit \
-		--ignore=tests/unit/plugins
+		--ignore=tests/unit/plugins $(PYTEST_ASYNCIO)
 
 sanity: $(VENV_STAMP) sync
 	$(VENV)/bin/python hack/ansible-test-pip-bootstrap.py
@@ -164,7 +168,7 @@ docs-rst: $(VENV_STAMP)
 # example, against simulators of its own (tests/docs_examples/README.md).
 .PHONY: docs-examples
 docs-examples: $(VENV_STAMP) sync
-	cd $(BUILD) && $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/docs_examples $(PYTEST_ARGS)
+	cd $(BUILD) && $(VENV)/bin/python -m pytest -p no:cacheprovider -q $(PYTEST_ASYNCIO) tests/docs_examples $(PYTEST_ARGS)
 
 molecule: $(VENV_STAMP) sync
 	hack/with-simulator.sh bash -c 'cd $(BUILD) && $(VENV)/bin/molecule test --all'
@@ -177,7 +181,7 @@ py311: $(VENV311_STAMP) $(VENV_STAMP) sync
 # The reliability suite: the plugins against a simulator it starts itself, over real HTTP
 # (in-process for the fault and bad-input matrices, ansible-playbook for -vvvv and -f 20).
 reliability: $(VENV_STAMP) sync
-	cd $(BUILD) && PYTHONPATH=$(COLLECTIONS) $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/reliability
+	cd $(BUILD) && PYTHONPATH=$(COLLECTIONS) $(VENV)/bin/python -m pytest -p no:cacheprovider -q $(PYTEST_ASYNCIO) tests/reliability
 
 # A sampled mutation run (hack/mutants.py): each mutant of plugins/module_utils or plugins/modules
 # against the unit tests that cover it. On demand only; it takes minutes. After adding tests,
@@ -196,7 +200,7 @@ docs-html: $(VENV_STAMP) sync
 
 # The built artifact: tarball, install, the examples from the installed copy, execution environment.
 artifact: $(VENV_STAMP) sync
-	cd $(BUILD) && PYTHONPATH=$(COLLECTIONS) $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/artifact
+	cd $(BUILD) && PYTHONPATH=$(COLLECTIONS) $(VENV)/bin/python -m pytest -p no:cacheprovider -q $(PYTEST_ASYNCIO) tests/artifact
 
 # ---------------------------------------------------------------- demo, bench
 demo: $(VENV_STAMP) sync

@@ -42,6 +42,8 @@ ANSIBLE_LINT = re.compile(r'(\d+) failure\(s\), (\d+) warning\(s\)(?: on| in) (\
 MOLECULE_RECAP = re.compile(r'^(\S+)\s+: actions=(\d+)\s+successful=(\d+).*failed=(\d+)')
 PLAY_RECAP = re.compile(r'^PLAY RECAP')
 DOCSITE = re.compile(r'^docs: (\d+) HTML pages')
+RUFF = re.compile(r'^(All checks passed!|Found (\d+) errors?)|^(\d+) files? already formatted')
+PYLINT = re.compile(r'Your code has been rated at ([-\d.]+/10)')
 
 
 def pytest_counts(lines: list[str]) -> list[str]:
@@ -101,6 +103,13 @@ def describe(layer: str, lines: list[str], stamps: list[float] | None = None, en
         parts.append('molecule: %d scenario(s): %s' % (len(scenarios), ', '.join(
             '%s %s/%s actions ok' % (m.group(1), m.group(3), m.group(2)) for m in scenarios)))
         parts.append('%d playbook runs' % sum(1 for line in lines if PLAY_RECAP.match(line)))
+    ruff = [m for m in map(RUFF.match, lines) if m]
+    if ruff:
+        parts.append('ruff: %s' % '; '.join(m.group(0) for m in ruff))
+    for line in lines:
+        match = PYLINT.search(line)
+        if match:
+            parts.append('pylint: %s' % match.group(1))
     if layer == 'docs' and not parts:
         parts.append('antsibull-docs lint-collection-docs')
         pages = [m.group(1) for m in map(DOCSITE.match, lines) if m]
