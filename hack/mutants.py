@@ -207,8 +207,8 @@ def covering_tests(collection, rel):
             own = os.path.basename(test) == 'test_%s.py' % name
             if (own or (imp is not None and imp.search(text))) and test not in chosen:
                 chosen.append(test)
-    # The client's tests are split in two files.
-    if rel.endswith('_http.py') or rel.endswith('_errors.py') or rel.endswith('_v1.py'):
+    # The client's tests are split in two files, and they test its API families too.
+    if rel.endswith(('_http.py', '_errors.py', '_api.py', '_v1.py', '_v2.py')):
         for extra in ('module_utils/test_api.py', 'module_utils/test_http.py'):
             path = os.path.join(tests_root, extra)
             if os.path.exists(path) and path not in chosen:
