@@ -155,7 +155,7 @@ def server_message(status, reason, body):
 # ---------------------------------------------------------------------------
 
 # Request body keys whose values are secrets: never echoed, even when the server quotes them.
-SECRET_BODY_KEYS = ('value', 'private_key', 'apikey')
+SECRET_BODY_KEYS = ('value', 'private_key', 'apikey', 'signing_secret', 'signing-secret')
 # Below this length a secret is masked only where it stands alone (between non-word
 # characters), so that a one-letter secret does not mangle every word of a message.
 _SHORT_SECRET = 8

@@ -167,6 +167,8 @@ SECRET_OPTIONS = {
     ('circleci_ssh_key', 'private_key'): 'private_key',
     # v1.1 POST /user/heroku-key: {"apikey"}.
     ('circleci_heroku_key', 'apikey'): 'apikey',
+    # v2 POST /webhook and PUT /webhook/{id}: {"signing_secret", "signing-secret", ...} (both spellings are sent).
+    ('circleci_webhook', 'signing_secret'): 'signing_secret',
 }
 
 
