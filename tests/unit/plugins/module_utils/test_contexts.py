@@ -244,3 +244,8 @@ def test_plan_restrictions_none_leaves_them_and_empty_removes_all():
 def test_restriction_strings_for_the_diff():
     assert ctx.restriction_strings([restriction('1', 'project', 'b'), restriction('2', 'expression', 'a')]) == [
         'expression: a', 'project: b']
+
+
+def test_an_owner_type_of_none_is_an_organization():
+    from ansible_collections.ciops.circleci.plugins.module_utils._contexts import parse_owner
+    assert parse_owner(owner_slug='gh/acme', owner_type=None).body == {'slug': 'gh/acme', 'type': 'organization'}

@@ -758,3 +758,22 @@ def test_secrets_given_to_the_client_are_scrubbed_from_every_request_whatever_it
     text = str(info.value) + json.dumps(info.value.result())
     assert 'Unknown-Key' not in text and '7731' not in text
     assert info.value.server_message == 'bad body: {"signing-secret": "********"} (%22********%22)'
+
+
+def test_server_message_of_no_body_at_all_is_the_reason():
+    from ansible_collections.ciops.circleci.plugins.module_utils._errors import server_message
+    assert server_message(500, 'Internal Server Error', None) == 'Internal Server Error'
+    assert server_message(502, None, None) == 'no message'
+
+
+def test_only_the_last_api_suffix_is_cut_from_api_url():
+    # A Server behind a path that itself ends in /api keeps it.
+    assert normalize_api_url('https://example.com/api/api/v1.1') == ('https://example.com/api', 'v1.1')
+    assert normalize_api_url('https://example.com/api/api/v2') == ('https://example.com/api', 'v1.1')
+
+
+def test_a_space_inside_the_token_is_not_a_control_character():
+    from ansible_collections.ciops.circleci.plugins.module_utils._http import check_token
+    assert check_token(' ab cd ') == 'ab cd'
+    with pytest.raises(CircleCIError, match='control character'):
+        check_token('ab\x1fcd')

@@ -196,3 +196,13 @@ def test_bad_input_fails_before_any_request(api, run_module, args, message):
     assert result['failed'] is True
     assert message in result['msg']
     assert len(api.calls) == 0
+
+
+def test_a_404_on_create_names_the_owner_options(api, run_module):
+    api.add(responses.GET, V2 + '/context', json=page([]))
+    api.add(responses.POST, V2 + '/context', status=404, json={'message': 'Not Found'})
+    result = run_module(mod, dict(name='deploy', owner_slug='gh/acme'))
+    assert result['failed'] is True
+    assert result['msg'] == ('CircleCI answered 404 Not Found for POST /api/v2/context: check owner_slug (e.g. '
+                             'gh/acme) or owner_id and owner_type, and that the token (a personal API token) can see '
+                             'the organization')
