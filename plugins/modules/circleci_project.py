@@ -14,11 +14,13 @@ version_added: 1.0.0
 description:
   - Follows a project on CircleCI (sets it up for building) or stops following it.
     Following is what a new project needs before environment variables, keys or builds can be set.
-  - The module reads the followed projects once (C(GET /projects)); a project in that list is followed.
+  - The module reads the followed projects once, in the light form CircleCI offers
+    (C(GET /projects?shallow=true)); a project in that list is followed.
     Only when the state differs it sends C(POST .../follow) or C(POST .../unfollow).
   - It returns the project's settings (the CircleCI project object). For a followed project they are
     taken from its C(GET /projects) entry, which is the same project object that C(GET .../settings)
-    returns, so no extra request is needed. Otherwise they are read with one C(GET .../settings).
+    returns (the light form may leave out C(branches), see the notes), so no extra request is needed.
+    Otherwise they are read with one C(GET .../settings).
 author:
   - ciops maintainers (@ciops)
 options:
@@ -51,7 +53,11 @@ notes:
     + C(GET .../settings); unfollowing, C(GET /projects) + C(POST .../unfollow)."
   - With O(state=unfollowed), a project CircleCI does not know at all is not followed either, so
     the task succeeds with C(changed=false) and RV(project=null).
-  - The project object includes C(branches) with recent builds per branch, so it can be large.
+  - On 2026-12-07 CircleCI removes C(branches) (recent builds per branch) from C(GET /projects) and from
+    the project settings. From that day RV(settings) never holds it; before, it may, except for a project
+    already followed, whose entry of the light list may leave it out. The module never reads it: do not
+    rely on it either, and read a branch's builds with the P(ciops.circleci.circleci_builds#lookup) lookup
+    (C(branch=...)).
 seealso:
   - module: ciops.circleci.circleci_project_info
     description: Read projects without changing them.
@@ -110,7 +116,7 @@ settings:
       reflecting the state after the task.
     - Before 1.0 this was returned as RV(project).
     - V(null) when CircleCI does not know the project (only possible in check mode or with O(state=unfollowed)).
-    - Holds more keys than listed here (notification settings, C(feature_flags), C(branches), ...).
+    - Holds more keys than listed here (notification settings, C(feature_flags), ...).
   returned: always
   type: dict
   contains:
@@ -148,7 +154,9 @@ settings:
       elements: dict
       sample: []
     branches:
-      description: Build information per branch, keyed by URL-encoded branch name.
+      description:
+        - Build information per branch, keyed by URL-encoded branch name.
+        - Only where CircleCI still sends it, see the notes; absent from 2026-12-07, when CircleCI removes it.
       type: dict
       sample: {"main": {"recent_builds": [], "running_builds": []}}
 first_build:
@@ -229,7 +237,9 @@ def with_following(project, following):
 def run(module):
     state = module.params['state']
     client = module.client
-    projects = client.get_list('/projects')
+    # The light form: the per-branch build data (branches, which CircleCI removes on 2026-12-07) is
+    # not needed to find the project and its follow state, and is never read.
+    projects = client.v1.list_all('/projects', params={'shallow': 'true'})
     entry = find_project(projects, module.project.provider, module.project.org, module.project.name)
     following = is_following(entry)
     action = plan_follow(following, state)
@@ -238,20 +248,23 @@ def run(module):
 
     if action == 'follow':
         if not module.check_mode:
-            answer = client.post(module.project_path('follow'), expect='object')
+            answer = client.v1.post(module.project_path('follow'), expect='object')
             if isinstance(answer, dict) and 'first_build' in answer:
                 result['first_build'] = answer['first_build']
         # After a real follow the project exists; in check mode it may not (404 -> null).
-        project = client.get(settings_path, absent_ok=module.check_mode)
+        if module.check_mode:
+            project = client.v1.find(settings_path, missing_project_ok=True)
+        else:
+            project = client.v1.get(settings_path)
     elif action == 'unfollow':
         if not module.check_mode:
-            client.post(module.project_path('unfollow'))
+            client.v1.post(module.project_path('unfollow'))
         # The /projects entry is the project object; only following changes.
         project = entry
     elif following:
         project = entry
     else:
-        project = client.get(settings_path, absent_ok=True)
+        project = client.v1.find(settings_path, missing_project_ok=True)
 
     now_following = state == 'followed'
     result['following'] = now_following

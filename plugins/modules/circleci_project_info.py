@@ -49,7 +49,8 @@ options:
     description:
       - What to read, one request each.
       - V(me) is the signed-in user; a project API token cannot read it.
-      - V(projects) is every project the user follows, with its settings and the last builds per branch.
+      - V(projects) is every project the user follows, with its settings, read in the light form
+        CircleCI offers (C(GET /projects?shallow=true)); see RV(projects).
       - V(settings), V(envvars) and V(checkout_keys) are about the project O(project_slug) (or O(username)/O(project)).
       - Default is V(me) and V(projects), plus V(settings), V(envvars) and V(checkout_keys)
         when a project is given (without V(settings) for a C(circleci/...) project).
@@ -209,8 +210,11 @@ me:
       https://github.com/acme/app: {emails: default, on_dashboard: true}
 projects:
   description:
-    - The followed projects (C(GET /projects)), each without the secret keys listed in the notes.
-    - Branch names in C(branches) are URL-encoded by CircleCI (C(feature%2Flogin)).
+    - The followed projects (C(GET /projects?shallow=true)), each without the secret keys listed in the notes.
+    - C(branches) (recent builds per branch, keyed by URL-encoded branch name such as C(feature%2Flogin)) is
+      there only where CircleCI still sends it. CircleCI removes it from C(GET /projects) and from project
+      settings on 2026-12-07, and the light form asked for may leave it out before. Do not rely on it: read a
+      branch's builds with the P(ciops.circleci.circleci_builds#lookup) lookup (C(branch=...)).
   returned: when V(projects) is gathered
   type: list
   elements: dict
@@ -221,11 +225,11 @@ projects:
       vcs_url: https://github.com/acme/app
       following: true
       default_branch: main
-      branches:
-        main:
-          last_success: {build_num: 6, status: success}
 settings:
-  description: The project's settings (C(GET .../settings)), without the secret keys listed in the notes.
+  description:
+    - The project's settings (C(GET .../settings)), without the secret keys listed in the notes.
+    - C(branches) (recent builds per branch) is there until 2026-12-07, when CircleCI removes it from the
+      settings; do not rely on it (see RV(projects)).
   returned: when V(settings) is gathered
   type: dict
   contains:
@@ -394,9 +398,9 @@ def checked_fingerprints(fingerprints, digest):
     return checked, digest or given or 'md5'
 
 
-def read_each(client, paths, api='v1', params=None):
+def read_each(api, paths, params=None):
     """GET each path; the items CircleCI does not have (404) are left out; an unknown project fails."""
-    found = (client.get(path, api=api, params=params, missing_item_ok=True) for path in paths)
+    found = (api.find(path, params=params) for path in paths)
     return [item for item in found if item is not None]
 
 
@@ -418,36 +422,33 @@ def run(module):
         result['project'] = module.project_slug
     if version:
         result['api_version'] = version
-    if version == 'v2':
-        api, item_path = 'v2', module.v2_project_path
-    else:
-        api, item_path = 'v1', module.project_path
+    api = module.api(version)
+
+    def item_path(*segments):
+        return api.project(module.project, *segments)
+
     for item in items:
         if item == 'me':
-            result['me'] = drop_secrets(client.get('/me'))
+            result['me'] = drop_secrets(client.v1.get('/me'))
         elif item == 'projects':
-            result['projects'] = drop_secrets(client.get_list('/projects'))
+            # The light form: the per-branch build data (branches) CircleCI removes on 2026-12-07 is not asked for.
+            result['projects'] = drop_secrets(client.v1.list_all('/projects', params={'shallow': 'true'}))
         elif item == 'settings':
             # Settings exist only in API v1.1, whatever api_version says.
-            result['settings'] = normalise_settings(client.get(module.project_path('settings')))
+            result['settings'] = normalise_settings(client.v1.get(module.project_path('settings')))
         elif item == 'envvars':
             if names:
-                listing = read_each(client, [item_path('envvar', name) for name in names], api=api)
-            elif api == 'v2':
-                listing = client.paginate_v2(item_path('envvar'))
+                listing = read_each(api, [item_path('envvar', name) for name in names])
             else:
-                listing = client.get_list(item_path('envvar'))
+                listing = api.list_all(item_path('envvar'))
             result['envvars'] = [dict(name=e.get('name'), value=e.get('value')) for e in listing]
         elif item == 'checkout_keys':
             params = {'digest': 'sha256'} if digest == 'sha256' else None
             if fingerprints:
-                keys = read_each(client, [item_path('checkout-key', fp) for fp in fingerprints], api=api,
-                                 params=params)
-            elif api == 'v2':
-                keys = client.paginate_v2(item_path('checkout-key'), params=params)
+                keys = read_each(api, [item_path('checkout-key', fp) for fp in fingerprints], params=params)
             else:
-                keys = client.get_list(item_path('checkout-key'))
-            result['checkout_keys'] = [normalize_key(k) if api == 'v2' else k for k in keys]
+                keys = api.list_all(item_path('checkout-key'), params=params)
+            result['checkout_keys'] = [normalize_key(k) if version == 'v2' else k for k in keys]
     return result
 
 

@@ -25,6 +25,9 @@ from state import utcnow
 SUNSET_HEADER = "Sun, 01 Feb 2027 00:00:00 GMT"
 V2_LINK = '<https://circleci.com/docs/api/v2/index.html#operation/triggerPipelineRun>; rel="successor-version"'
 GONE = "This endpoint has been removed. Use API v2 pipelines."
+# On this day CircleCI removes `branches` (recent builds per branch) from GET /projects and from
+# project settings: from the simulator's date (--date, POST /_sim/config) on, neither has it.
+BRANCHES_REMOVED_DATE = "2026-12-07"
 OUTCOMES = ("success", "failed", "canceled", "timedout", "infrastructure_fail", "no_tests")
 FILTERS = ("completed", "successful", "failed", "running")
 FAILED_OUTCOMES = ("failed", "timedout", "infrastructure_fail", "no_tests")
@@ -109,7 +112,13 @@ def ser_build(state, proj: dict, build: dict, base: str, detail: bool = False, s
     return out
 
 
-def ser_project(state, proj: dict) -> dict:
+def branches_removed(state) -> bool:
+    """Whether the simulator's date is on or after the day CircleCI removes ``branches``."""
+    return state.config["date"] >= BRANCHES_REMOVED_DATE
+
+
+def ser_project(state, proj: dict, branches_wanted: bool = True) -> dict:
+    """The v1.1 project object; ``branches`` only when wanted and the date is before its removal."""
     branches: dict[str, dict] = {}
     for build in reversed(proj["builds"]):
         entry = branches.setdefault(quote(build["branch"], safe=""), {
@@ -146,6 +155,8 @@ def ser_project(state, proj: dict) -> dict:
     }
     for name in NULL_PROJECT_FIELDS:
         out[name] = None
+    if not branches_wanted or branches_removed(state):
+        del out["branches"]
     return out
 
 
@@ -299,7 +310,10 @@ def get_me(call):
 
 
 def get_projects(call):
-    return 200, [ser_project(call.state, p) for p in v1_projects(call.state) if p["following"]]
+    # shallow=true, the light form, leaves out the per-branch build data (branches): an assumption of
+    # the simulator (the light form's exact fields were never recorded); everything else stays.
+    wanted = not shallow_param(call.query)
+    return 200, [ser_project(call.state, p, branches_wanted=wanted) for p in v1_projects(call.state) if p["following"]]
 
 
 def get_recent_builds(call):

@@ -85,6 +85,49 @@ def test_retired_flag_is_the_date(client):
     assert late.control("POST", "/config", json={"retired": False}).get_json()["date"] == "2027-01-31"
 
 
+# On 2026-12-07 CircleCI removes `branches` from GET /projects and from project settings.
+PROJECT_READS = ["/api/v1.1/projects", "/api/v1.1/project/github/acme/app/settings", "/api/v1/project/acme/app/settings"]
+
+
+def project_objects(client, path, **kwargs):
+    answer = client.call("GET", path, **kwargs).get_json()
+    return answer if isinstance(answer, list) else [answer]
+
+
+@pytest.mark.parametrize("path", PROJECT_READS)
+def test_the_day_before_the_removal_projects_and_settings_hold_branches(path):
+    client = AppClient(date="2026-12-06")
+    objects = project_objects(client, path)
+    assert objects and all("main" in p["branches"] for p in objects if p["reponame"] == "app")
+    assert all("branches" in p for p in objects)
+
+
+@pytest.mark.parametrize("path", PROJECT_READS)
+@pytest.mark.parametrize("date", ["2026-12-07", "2027-03-01"])
+def test_from_the_removal_date_projects_and_settings_have_no_branches(path, date):
+    client = AppClient(date=date)
+    objects = project_objects(client, path)
+    assert objects and all("branches" not in p for p in objects)
+    # The rest of the project object stays.
+    assert all(p["default_branch"] == "main" and "ssh_keys" in p and "following" in p for p in objects)
+
+
+def test_the_removal_follows_the_date_set_at_run_time(client):
+    client.control("POST", "/config", json={"date": "2026-12-07"})
+    assert all("branches" not in p for p in project_objects(client, "/api/v1.1/projects"))
+    client.control("POST", "/config", json={"date": "2026-12-06"})
+    assert all("branches" in p for p in project_objects(client, "/api/v1.1/projects"))
+
+
+def test_the_light_projects_list_leaves_out_branches_only():
+    client = AppClient(date="2026-12-06")
+    full = project_objects(client, "/api/v1.1/projects")
+    light = project_objects(client, "/api/v1.1/projects", query_string={"shallow": "true"})
+    assert [p["reponame"] for p in light] == [p["reponame"] for p in full]
+    assert [dict(p, branches=None) for p in light] == [dict(p, branches=None) for p in full]
+    assert all("branches" not in p for p in light) and all("branches" in p for p in full)
+
+
 def test_default_date_is_today():
     import datetime  # pylint: disable=import-outside-toplevel
     today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()

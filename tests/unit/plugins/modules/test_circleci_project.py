@@ -96,7 +96,7 @@ def test_followed_project_needs_one_get_and_returns_its_entry(api, run_module):
     assert result['following'] is True
     assert result['settings'] == APP
     assert result['project'] == 'github/acme/app'  # the slug, as in every module
-    assert calls(api) == [('GET', '/projects')]
+    assert calls(api) == [('GET', '/projects?shallow=true')]
     assert result['diff'] == {'before': {'project': 'github/acme/app', 'following': True},
                               'after': {'project': 'github/acme/app', 'following': True}}
 
@@ -111,7 +111,7 @@ def test_follow_posts_then_reads_settings(api, run_module):
     assert result['settings']['reponame'] == 'newsvc'
     assert result['settings']['following'] is True
     assert result['first_build'] is None
-    assert calls(api) == [('GET', '/projects'), ('POST', '/project/github/acme/newsvc/follow'),
+    assert calls(api) == [('GET', '/projects?shallow=true'), ('POST', '/project/github/acme/newsvc/follow'),
                           ('GET', '/project/github/acme/newsvc/settings')]
     assert api.calls[1].request.body is None
     assert result['diff']['before']['following'] is False
@@ -125,7 +125,7 @@ def test_follow_check_mode_reads_settings_but_posts_nothing(api, run_module):
     assert result['changed'] is True
     assert result['settings']['following'] is True  # predicted
     assert 'first_build' not in result
-    assert calls(api) == [('GET', '/projects'), ('GET', '/project/github/acme/newsvc/settings')]
+    assert calls(api) == [('GET', '/projects?shallow=true'), ('GET', '/project/github/acme/newsvc/settings')]
 
 
 def test_follow_check_mode_unknown_project_gives_null(api, run_module):
@@ -153,7 +153,7 @@ def test_unfollow_uses_the_entry_without_another_get(api, run_module):
     assert result['following'] is False
     assert result['settings']['vcs_url'] == 'https://bitbucket.org/acme/lib'
     assert result['settings']['following'] is False
-    assert calls(api) == [('GET', '/projects'), ('POST', '/project/bitbucket/acme/lib/unfollow')]
+    assert calls(api) == [('GET', '/projects?shallow=true'), ('POST', '/project/bitbucket/acme/lib/unfollow')]
 
 
 def test_unfollow_check_mode_posts_nothing(api, run_module):
@@ -161,7 +161,7 @@ def test_unfollow_check_mode_posts_nothing(api, run_module):
     result = run_module(mod, dict(username='acme', project='app', state='unfollowed'), check_mode=True, diff=True)
     assert result['changed'] is True
     assert result['settings']['following'] is False
-    assert calls(api) == [('GET', '/projects')]
+    assert calls(api) == [('GET', '/projects?shallow=true')]
     assert result['diff']['before']['following'] is True
     assert result['diff']['after']['following'] is False
 
@@ -205,3 +205,38 @@ def test_bad_state_fails_before_any_request(api, run_module):
     assert result['failed'] is True
     assert 'value of state must be one of: followed, unfollowed' in result['msg']
     assert len(api.calls) == 0
+
+
+# ---------------------------------------------------------------- CircleCI removes branches on 2026-12-07
+
+def without_branches(entry):
+    return dict((k, v) for k, v in entry.items() if k != 'branches')
+
+
+@pytest.mark.parametrize('state, args, answers, sent', [
+    # already followed: the light list entry is the result
+    ('followed', dict(project='app'), [], [('GET', '/projects?shallow=true')]),
+    # following: the settings CircleCI answers after the follow
+    ('followed', dict(project='newsvc'), [
+        (responses.POST, BASE + 'newsvc/follow', {'following': True, 'workflow': False, 'first_build': None}),
+        (responses.GET, BASE + 'newsvc/settings', without_branches(dict(NEWSVC, following=True, followed=True)))],
+     [('GET', '/projects?shallow=true'), ('POST', '/project/github/acme/newsvc/follow'),
+      ('GET', '/project/github/acme/newsvc/settings')]),
+    ('unfollowed', dict(project='app'), [(responses.POST, BASE + 'app/unfollow', {'following': False})],
+     [('GET', '/projects?shallow=true'), ('POST', '/project/github/acme/app/unfollow')]),
+    ('unfollowed', dict(project='newsvc'), [(responses.GET, BASE + 'newsvc/settings', without_branches(NEWSVC))],
+     [('GET', '/projects?shallow=true'), ('GET', '/project/github/acme/newsvc/settings')]),
+])
+def test_works_without_branches_and_asks_for_the_light_list(api, run_module, state, args, answers, sent):
+    api.add(responses.GET, PROJECTS, json=[without_branches(LIB), without_branches(APP)],
+            match=[responses.matchers.query_param_matcher({'shallow': 'true'})])
+    for method, url, body in answers:
+        api.add(method, url, json=body)
+    result = run_module(mod, dict(args, username='acme', state=state), diff=True)
+    assert 'failed' not in result, result
+    assert result['changed'] is (len(sent) > 1 and sent[1][0] == 'POST')
+    assert result['following'] is (state == 'followed')
+    assert 'branches' not in result['settings']
+    assert result['settings']['default_branch'] == 'main'
+    assert result['settings']['following'] is (state == 'followed')
+    assert calls(api) == sent

@@ -57,7 +57,7 @@ def test_default_without_project_reads_me_and_projects(api, run_module):
     assert 'slack_api_token' not in result['projects'][0]
     assert result['projects'][0]['aws'] == {'keypair': {'access_key_id': 'AKIA'}}
     assert_no_secret(result)
-    assert [c.request.url for c in api.calls] == [API + '/me', API + '/projects']
+    assert [c.request.url for c in api.calls] == [API + '/me', API + '/projects?shallow=true']
     assert all(c.request.headers['Circle-Token'] == TOKEN for c in api.calls)
 
 
@@ -302,3 +302,20 @@ def test_me_and_settings_stay_on_v1_when_v2_is_asked_for(api, run_module):
                                                     api_version='v2'))
     assert result['envvars'] == ENVVARS and result['api_version'] == 'v2'
     assert result['settings']['default_branch'] == 'main'
+
+
+# ---------------------------------------------------------------- CircleCI removes branches on 2026-12-07
+
+def test_projects_are_asked_for_in_the_light_form_and_read_without_branches(api, run_module):
+    light = dict((k, v) for k, v in SETTINGS.items() if k != 'branches')
+    api.add(responses.GET, API + '/projects', json=[light],
+            match=[responses.matchers.query_param_matcher({'shallow': 'true'})])
+    api.add(responses.GET, PROJ + '/settings', json=light)
+    result = run_module(circleci_project_info, dict(username='acme', project='app', gather=['projects', 'settings']))
+    assert result['gathered'] == ['projects', 'settings']
+    assert 'branches' not in result['projects'][0] and 'branches' not in result['settings']
+    assert result['projects'][0]['default_branch'] == 'main' and result['settings']['default_branch'] == 'main'
+    assert result['settings']['ssh_keys'] == [
+        {'hostname': 'deploy.example.com', 'fingerprint': 'aa:bb', 'public_key': 'ssh-ed25519 AAAA'}]
+    assert [c.request.url for c in api.calls] == [API + '/projects?shallow=true', PROJ + '/settings']
+    assert_no_secret(result)
