@@ -226,3 +226,23 @@ def test_an_unknown_context_id_says_so(api, run_module):
     assert result['failed'] is True
     assert result['msg'] == ('CircleCI answered 404 Entity not found for GET /api/v2/context/%s/environment-variable: '
                              'no such context (check context_id), or the token cannot see it' % CTX_ID)
+
+
+@pytest.mark.parametrize('args, secrets', [
+    (dict(name='TOKEN', value=SECRET), [SECRET]),
+    (dict(variables=[present('USER', 'Ctx-user-value-0001'), present('TOKEN', SECRET), dict(name='OLD', state='absent')]),
+     ['Ctx-user-value-0001', SECRET]),
+])
+def test_every_value_is_no_log(api, run_module, monkeypatch, args, secrets):
+    """Ansible masks a value in results, warnings and -vvvv output only when its option is no_log:
+    the single value and each variables[].value must be registered with the no_log filter."""
+    seen = {}
+
+    def spy(module):
+        seen['no_log_values'] = set(module.no_log_values)
+        module.exit_json(changed=False)
+
+    monkeypatch.setattr(mod, 'run', spy)
+    run_module(mod, dict(by_name(), **args))
+    assert set(secrets) <= seen['no_log_values']
+    assert len(api.calls) == 0
