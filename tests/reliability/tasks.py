@@ -106,6 +106,13 @@ PLUGINS = [
     Plugin('circleci_context', 'module', dict(owner_slug='gh/acme', name='org-global',
                                               restrictions=[dict(type='expression', value='pipeline.git.branch == "main"')]),
            [('POST', V2 + '/context/%s/restrictions' % ORG_GLOBAL, 'object')], label='circleci_context-restriction'),
+    # Port 9 on the loopback: no delivery ever reaches anything (and these tasks finish no workflow).
+    Plugin('circleci_webhook', 'module',
+           dict(project_slug='gh/acme/app', name='new-hook', url='https://127.0.0.1:9/hook', events=['workflow-completed'],
+                signing_secret='hook-secret-0123456789'),
+           [('GET', V2 + '/webhook', 'page'), ('POST', V2 + '/webhook', 'object')]),
+    Plugin('circleci_webhook_info', 'module', dict(project_slug='gh/acme/app'),
+           [('GET', V2 + '/project/github/acme/app', 'object'), ('GET', V2 + '/webhook', 'page')]),
     Plugin('circleci_builds', 'lookup', dict(limit=5), [('GET', APP, 'list')], terms=['acme/app']),
     Plugin('circleci_artifacts', 'lookup', dict(build_num=[1, 3], workers=2),
            [('GET', APP + '/3/artifacts', 'list')], terms=['acme/app']),

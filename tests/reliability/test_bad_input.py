@@ -83,13 +83,25 @@ KINDS = {
                 ('ipv6-unclosed', 'http://[::1', 'R'), ('ipv6-bad', 'http://[not-ipv6]:80', 'R'),
                 ('port-out-of-range', 'https://circleci.example:99999', 'R'), ('port-word', 'https://circleci.example:port', 'R'),
                 ('credentials', 'https://user@circleci.example', 'R'), ('space', 'https://circle ci.example', 'R')],
+    # The runner API host (derived from api_url when unset): checked when the client is built, before any request.
+    'runner_url': [('empty', '', 'R'), ('ftp', 'ftp://runner.example', 'R'), ('query', 'https://runner.example/?x=1', 'R'),
+                   ('no-scheme', 'runner.example', 'R'), ('credentials', 'https://user@runner.example', 'R')],
     'api_token': [('empty', '', 'R'), ('newline', 'tok\nen', 'R'), ('unicode', u'tok\u00e9n', 'R'), ('dict', {'x': 1}, 'C')],
     'timeout': [('zero', 0, 'R'), ('negative', -1, 'R'), ('word', 'abc', 'R')],
     'retries': [('negative', -1, 'R'), ('word', 'abc', 'R')],
     'vcs_type': [('gitlab', 'gitlab', 'R'), ('empty', '', 'R')],
+    'webhook_name': [('empty', '', 'R'), ('blank', '   ', 'R'), ('newline', 'a\nb', 'R'), ('dict', {'x': 1}, 'C'),
+                     ('slash-space-unicode', u'team a/b \u2713', 'C'), ('huge', HUGE, 'C')],
+    'https_url': [('empty', '', 'R'), ('http', 'http://hooks.example.com/ci', 'R'), ('ftp', 'ftp://hooks.example.com/', 'R'),
+                  ('no-scheme', 'hooks.example.com/ci', 'R'), ('no-host', 'https:///ci', 'R'),
+                  ('space', 'https://hooks example.com/ci', 'R'), ('port-out-of-range', 'https://hooks.example.com:99999/', 'R'),
+                  ('dict', {'x': 1}, 'R'), ('query-fragment', 'https://hooks.example.com/ci?a=b#c', 'S'),
+                  ('unicode', u'https://h\u00e9.example.com/\u2713', 'S'), ('huge', 'https://hooks.example.com/' + HUGE, 'C')],
+    'webhook_events': [('empty', [], 'R'), ('bogus', ['pipeline-completed'], 'R'), ('dict', {'x': 1}, 'R'),
+                       ('empty-item', [''], 'R'), ('nested', [['a']], 'R')],
 }
 
-CONNECTION = [('api_url', 'api_url'), ('api_token', 'api_token'), ('timeout', 'timeout'), ('retries', 'retries'),
+CONNECTION = [('api_url', 'api_url'), ('runner_url', 'runner_url'), ('api_token', 'api_token'), ('timeout', 'timeout'), ('retries', 'retries'),
               ('validate_certs', 'bool')]
 PROJECT = [('project_slug', 'slug', {}), ('username', 'name', {'project_slug': None, 'project': 'app'}),
            ('project', 'name', {'project_slug': None, 'username': 'acme'}),
@@ -155,6 +167,10 @@ OPTIONS = {
         ('owner_slug', 'owner_slug', {}), ('owner_id', 'uuid', {'owner_slug': None}),
         ('owner_type', 'choice', {'owner_slug': None, 'owner_id': UUID}), ('name', 'text', {}),
         ('details', 'bool', {})],
+    'circleci_webhook': PROJECT + [
+        ('name', 'webhook_name', {}), ('url', 'https_url', {}), ('events', 'webhook_events', {}), ('verify_tls', 'bool', {}),
+        ('signing_secret', 'secret_value', {}), ('update_secret', 'choice', {}), ('state', 'choice', {})],
+    'circleci_webhook_info': PROJECT + [('name', 'webhook_name', {})],
     'circleci_builds': [
         ('_terms', 'slug', {}), ('branch', 'branch', {}), ('filter', 'choice', {}), ('limit', 'int_positive', {}),
         ('offset', 'int_offset', {}), ('shallow', 'bool', {}), ('build_num', 'build_num', {})],
@@ -182,6 +198,8 @@ OVERRIDES = {
     ('circleci_ssh_key', 'hostname', 'slash'): 'C',
     # Pipeline parameters may be strings, booleans or integers.
     ('circleci_pipeline', 'parameters', 'number'): 'A',
+    # A webhook's name travels in the JSON body of the POST (circleci_webhook_info only compares it).
+    ('circleci_webhook', 'name', 'slash-space-unicode'): 'S',
     # Ansible itself turns True into 1 for an int option of a lookup.
     ('circleci_builds', 'build_num', 'bool'): 'C',
     ('circleci_artifacts', 'build_num', 'bool'): 'C',

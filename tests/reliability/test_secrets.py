@@ -14,9 +14,9 @@ e400enc every request answered 400 with the request echoed JSON-escaped then URL
 
 With the echo, the writes (POST, PUT) are echoed first, so that the requests carrying the secrets
 reach it; then reads and deletes too. The token, a variable value with quotes, a backslash, a
-newline and non-ASCII characters, a private key and a Heroku key must appear in no form (as
-given, JSON- or HTML-escaped, line by line, or a distinctive part of them) in stdout, stderr, or
-the URL of any request the simulators logged.
+newline and non-ASCII characters, a private key, a Heroku key and a webhook's signing secret must
+appear in no form (as given, JSON- or HTML-escaped, line by line, or a distinctive part of them)
+in stdout, stderr, or the URL of any request the simulators logged.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -36,8 +36,10 @@ import rellib
 TOKEN = 'ZX9Tok-Reliability-4471-s3cr3t'
 VALUE = u'Zq"it\'s VAL7731 \\ end\nsecond line \u00e4\u00f6\u00fc'
 HEROKU = 'HRKU5512secretKEYabcdef'
+# A webhook's signing secret, sent as signing_secret and signing-secret: with a quote, a slash and non-ASCII.
+SIGNING = u'WHSig6604 "sign"/me \u00df'
 # Parts that must not appear even alone: a cut or partly masked secret still shows them.
-MARKERS = ('ZX9Tok', 'VAL7731', 'HRKU5512')
+MARKERS = ('ZX9Tok', 'VAL7731', 'HRKU5512', 'WHSig6604')
 
 HTML_500 = ('<html><body><h1>Internal Server Error</h1><pre>{echo_html}</pre>'
             '<p>while handling {echo}</p></body></html>')
@@ -87,6 +89,13 @@ TASKS = r'''
       ciops.circleci.circleci_checkout_key:
         project_slug: gh/acme/app
         type: github-user-key
+    - name: webhook
+      ciops.circleci.circleci_webhook:
+        project_slug: gh/acme/app
+        name: "hook-{{ scenario }}"
+        url: https://127.0.0.1:9/hook
+        events: [workflow-completed]
+        signing_secret: "{{ signing_secret }}"
     - name: echo reads and deletes too
       ansible.builtin.uri:
         url: "{{ sim_root }}/_sim/faults"
@@ -112,6 +121,9 @@ TASKS = r'''
     - name: context_info
       ciops.circleci.circleci_context_info:
         owner_slug: gh/acme
+    - name: webhook_info
+      ciops.circleci.circleci_webhook_info:
+        project_slug: gh/acme/app
     - name: builds lookup
       ansible.builtin.debug:
         msg: "{{ query('ciops.circleci.circleci_builds', 'acme/app', limit=2, api_url=sim_root, api_token=token, retries=0) }}"
@@ -189,7 +201,8 @@ def run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp('secrets')
     key = rellib.private_key()[0]
     secrets_file = workdir / 'secrets.json'
-    secrets_file.write_text(json.dumps(dict(token=TOKEN, var_value=VALUE, private_key=key, heroku_key=HEROKU)))
+    secrets_file.write_text(json.dumps(dict(token=TOKEN, var_value=VALUE, private_key=key, heroku_key=HEROKU,
+                                                signing_secret=SIGNING)))
     (workdir / 'host_vars').mkdir()
     for name, sim in sims.items():
         (workdir / 'host_vars' / ('%s.json' % name)).write_text(json.dumps(host_vars(name, sim)))
@@ -235,9 +248,10 @@ def test_every_task_met_the_echo(run, host, status):
             assert 'CircleCI answered %d' % status in fatal.group(1), fatal.group(1)[:2000]
 
 
-@pytest.mark.parametrize('what', ['token', 'variable value', 'private key', 'heroku key'])
+@pytest.mark.parametrize('what', ['token', 'variable value', 'private key', 'heroku key', 'signing secret'])
 def test_no_secret_anywhere(run, what):
-    secret = {'token': TOKEN, 'variable value': VALUE, 'private key': run['key'], 'heroku key': HEROKU}[what]
+    secret = {'token': TOKEN, 'variable value': VALUE, 'private key': run['key'], 'heroku key': HEROKU,
+              'signing secret': SIGNING}[what]
     urls = '\n'.join('%s?%s' % (r['path'], json.dumps(r['query'])) for r in run['log'])
     for where, text in (('stdout', run['out']), ('stderr', run['err']), ('request URLs', urls)):
         for form in forms(secret):
