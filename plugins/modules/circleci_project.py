@@ -55,7 +55,7 @@ notes:
     the task succeeds with C(changed=false) and RV(project=null).
   - On 2026-12-07 CircleCI removes C(branches) (recent builds per branch) from C(GET /projects) and from
     the project settings. From that day RV(settings) never holds it; before, it may, except for a project
-    already followed, whose entry of the light list may leave it out. The module never reads it: do not
+    already followed, whose entry of the light list may leave it out. The module never reads it; do not
     rely on it either, and read a branch's builds with the P(ciops.circleci.circleci_builds#lookup) lookup
     (C(branch=...)).
 seealso:

@@ -213,7 +213,7 @@ projects:
     - The followed projects (C(GET /projects?shallow=true)), each without the secret keys listed in the notes.
     - C(branches) (recent builds per branch, keyed by URL-encoded branch name such as C(feature%2Flogin)) is
       there only where CircleCI still sends it. CircleCI removes it from C(GET /projects) and from project
-      settings on 2026-12-07, and the light form asked for may leave it out before. Do not rely on it: read a
+      settings on 2026-12-07, and the light form asked for may leave it out before. Do not rely on it; read a
       branch's builds with the P(ciops.circleci.circleci_builds#lookup) lookup (C(branch=...)).
   returned: when V(projects) is gathered
   type: list
