@@ -8,6 +8,10 @@
 #   make integration  ansible-test integration --venv --python 3.12 against the simulator
 #   make lint         ansible-lint (production profile) + antsibull-changelog lint
 #   make eda-lint     ruff and pylint over extensions/eda/plugins (as partner certification runs them)
+#   make venv-eda     .venv-eda (Python 3.12) with requirements-eda.txt (ansible-rulebook), rebuilt when it changes
+#   make eda          end to end with the real ansible-rulebook (tests/eda): the simulator delivers signed
+#                     webhooks over HTTPS to extensions/eda/rulebooks/deploy_on_green.yml, whose rule
+#                     runs examples/deploy_from_event.yml; needs java (17+) on PATH
 #   make docs         the guides' RST up to date with their Markdown (hack/md2rst.py --check),
 #                     antsibull-docs lint-collection-docs --plugin-docs, then the HTML docsite
 #                     (generated plugin reference + guides) into build/docs/html; fails on any
@@ -65,6 +69,8 @@ VENV_STAMP := $(VENV)/.installed
 # would ship in the tarball, so every pytest line of the dev venv says it.
 PYTEST_ASYNCIO := -o asyncio_default_fixture_loop_scope=function
 VENV311_STAMP := $(VENV311)/.installed
+VENV_EDA := $(ROOT)/.venv-eda
+VENV_EDA_STAMP := $(VENV_EDA)/.installed
 
 # The dev venv first on PATH for every recipe (ansible-playbook for molecule,
 # shellcheck for ansible-test sanity, ...).
@@ -220,13 +226,30 @@ clean:
 	rm -rf build tests/output
 
 distclean: clean
-	rm -rf $(VENV) $(VENV311)
+	rm -rf $(VENV) $(VENV311) $(VENV_EDA)
 
 # ---------------------------------------------------------------- Event-Driven Ansible
 # ruff and pylint over the event source plugins, as Red Hat's partner certification runs them
 # (extensions/eda/ruff.toml, extensions/eda/.pylintrc), from the build copy like every layer.
-.PHONY: eda-lint
+.PHONY: eda-lint venv-eda eda
 eda-lint: $(VENV_STAMP) sync
 	cd $(BUILD)/extensions/eda && $(VENV)/bin/ruff check --no-cache plugins
 	cd $(BUILD)/extensions/eda && $(VENV)/bin/ruff format --no-cache --check plugins
 	cd $(BUILD)/extensions/eda && $(VENV)/bin/pylint --rcfile=.pylintrc plugins
+
+# ansible-rulebook in a venv of its own: it pins its own aiohttp, jsonschema, ansible-runner... and
+# needs ansible-core beside it (requirements-eda.txt says why each is there).
+venv-eda: $(VENV_EDA_STAMP)
+
+$(VENV_EDA_STAMP): requirements-eda.txt
+	@test -n "$(PY312)" || { echo "no Python 3.12 found (pyenv 3.12.* or python3.12 on PATH)" >&2; exit 1; }
+	test -x $(VENV_EDA)/bin/python || $(PY312) -m venv $(VENV_EDA)
+	$(VENV_EDA)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-eda.txt
+	touch $@
+
+# The end-to-end layer: pytest (dev venv) drives the simulator, ciops.circleci playbooks and the real
+# ansible-rulebook of .venv-eda (EDA_VENV) from the build copy.
+eda: $(VENV_STAMP) $(VENV_EDA_STAMP) sync
+	@command -v java >/dev/null || { echo "make eda: ansible-rulebook needs a Java 17+ runtime: no java on PATH" >&2; exit 1; }
+	cd $(BUILD) && EDA_VENV=$(VENV_EDA) PYTHONPATH=$(COLLECTIONS) $(VENV)/bin/python -m pytest -p no:cacheprovider -q \
+		$(PYTEST_ASYNCIO) tests/eda
