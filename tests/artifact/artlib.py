@@ -34,10 +34,12 @@ REPORT = []
 # lint and git settings. Written as a policy (folders and name patterns), not as a list of files,
 # so that a new file under a shipped folder is expected in the tarball without anyone listing it.
 DEV_ONLY_TOP = frozenset((
-    'tests', 'hack', 'bench', 'extensions', 'build', '.ci', '.github',
+    'tests', 'hack', 'bench', 'build', '.ci', '.github',
     'Makefile', '.ansible-lint', '.gitignore'))
 DEV_ONLY_TOP_GLOBS = ('requirements-*.txt', '.venv*')
-DEV_ONLY_PREFIXES = ('docs/sphinx/', 'changelogs/fragments/')
+# extensions/eda (the event source and its rulebook) ships: ansible-rulebook and EDA controller read
+# event sources and rulebooks from the installed collection. The molecule scenarios do not.
+DEV_ONLY_PREFIXES = ('docs/sphinx/', 'changelogs/fragments/', 'extensions/molecule/')
 # Written by ansible-galaxy itself into every tarball, from galaxy.yml (which never ships).
 GENERATED = frozenset(('MANIFEST.json', 'FILES.json'))
 REPLACED = frozenset(('galaxy.yml',))

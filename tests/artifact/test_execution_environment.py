@@ -181,3 +181,73 @@ def test_the_definition_installs_a_supported_ansible_core(installed):
     candidates = [Version('2.%d.%d' % (minor, patch)) for minor in range(15, 25) for patch in (0, 5)]
     allowed = [v for v in candidates if v in wanted.specifier]
     assert allowed and all(v in requires for v in allowed), (str(wanted.specifier), str(requires))
+
+
+def test_create_makes_a_decision_environment_build_context(installed, tmp_path):
+    """`ansible-builder create` on the shipped examples/decision-environment.yml: a build context on the
+    ansible-rulebook base image with the collection from Galaxy and the source's aiohttp; the builder
+    stage's introspection adds the collection's own requirements to it."""
+    definition_dir = tmp_path / 'definition'
+    definition_dir.mkdir()
+    definition = str(definition_dir / 'decision-environment.yml')
+    shutil.copy(os.path.join(installed_root(installed), 'examples', 'decision-environment.yml'), definition)
+    with open(definition, encoding='utf-8') as handle:
+        spec = yaml.safe_load(handle)
+    assert spec['version'] == 3
+    assert 'ansible-rulebook' in spec['images']['base_image']['name']
+    context = str(tmp_path / 'context')
+    proc = artlib.run([artlib.tool('ansible-builder'), 'create', '-f', definition, '--context', context,
+                       '--output-filename', 'Containerfile'], env=artlib.clean_env(), cwd=str(definition_dir))
+    assert proc.returncode == 0, artlib.explain(proc)
+    with open(os.path.join(context, 'Containerfile'), encoding='utf-8') as handle:
+        containerfile = handle.read()
+    assert 'ARG EE_BASE_IMAGE="%s"' % spec['images']['base_image']['name'] in containerfile
+    assert 'ARG PYCMD="%s"' % spec['dependencies']['python_interpreter']['python_path'] in containerfile
+    assert 'ARG PKGMGR="%s"' % spec['options']['package_manager_path'] in containerfile
+    stages = re.findall(r'^FROM (\S+) AS (\S+)$', containerfile, re.M)
+    assert stages == [('$EE_BASE_IMAGE', 'base'), ('base', 'galaxy'), ('base', 'builder'), ('base', 'final')], stages
+    in_order = [
+        'ansible-galaxy collection install $ANSIBLE_GALAXY_CLI_COLLECTION_OPTS -r requirements.yml '
+        '--collections-path "/usr/share/ansible/collections"',
+        'COPY _build/requirements.txt requirements.txt',
+        'RUN $PYCMD /output/scripts/introspect.py introspect --user-pip=requirements.txt',
+        'RUN /output/scripts/check_ansible $PYCMD',
+        'COPY --from=builder /output/ /output/',
+        'RUN /output/scripts/install-from-bindep',
+        'LABEL ansible-execution-environment=true',
+    ]
+    positions = [containerfile.find(step) for step in in_order]
+    assert -1 not in positions and positions == sorted(positions), list(zip(in_order, positions))
+    # The base image brings ansible-core and ansible-rulebook: the definition installs neither.
+    assert 'ANSIBLE_INSTALL_REFS' not in containerfile
+
+    build = os.path.join(context, '_build')
+    with open(os.path.join(build, 'requirements.yml'), encoding='utf-8') as handle:
+        galaxy = yaml.safe_load(handle)
+    assert [c['name'] for c in galaxy['collections']] == ['ciops.circleci'], galaxy
+    user_pip = os.path.join(build, 'requirements.txt')
+    assert [r.name.lower() for r in requirement_lines(user_pip)] == ['aiohttp']
+    # The source imports aiohttp and nothing else outside the standard library.
+    source = os.path.join(installed_root(installed), 'extensions', 'eda', 'plugins', 'event_source', 'webhook.py')
+    with open(source, encoding='utf-8') as handle:
+        tree = ast.parse(handle.read(), source)
+    tops = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            tops.update(a.name.split('.')[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            tops.add(node.module.split('.')[0])
+    assert tops - PROVIDED == {'aiohttp'}, tops - PROVIDED
+
+    # The builder stage: introspect the collection (as the galaxy stage installed it) with the
+    # definition's own requirements: aiohttp, and the collection's requests and cryptography.
+    written = str(tmp_path / 'de-requirements.txt')
+    proc = artlib.run([sys.executable, os.path.join(build, 'scripts', 'introspect.py'), 'introspect', installed,
+                       '--user-pip', user_pip, '--write-pip', written,
+                       '--write-bindep', str(tmp_path / 'de-bindep.txt')])
+    assert proc.returncode == 0, artlib.explain(proc)
+    with open(written, encoding='utf-8') as handle:
+        names = sorted(Requirement(line.split('#', 1)[0].strip()).name.lower() for line in handle if line.strip())
+    assert names == ['aiohttp', 'cryptography', 'requests'], names
+    artlib.REPORT.append('ansible-builder create (decision environment): base %s, stages %s, Python: %s'
+                         % (spec['images']['base_image']['name'], ', '.join(s for dummy, s in stages), ', '.join(names)))

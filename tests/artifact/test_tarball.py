@@ -44,8 +44,20 @@ def test_every_source_file_that_should_ship_does(members):
     # The things a user needs, named once here as a floor under the computed set.
     for needed in ('README.md', 'COPYING', 'requirements.txt', 'meta/runtime.yml', 'meta/execution-environment.yml',
                    'examples/demo.yml', 'examples/deploy.yml', 'examples/execution-environment.yml',
-                   'examples/README.md', 'changelogs/changelog.yaml'):
+                   'examples/README.md', 'changelogs/changelog.yaml',
+                   # Event-Driven Ansible: ansible-rulebook finds the source in the installed collection.
+                   'extensions/eda/plugins/event_source/webhook.py', 'extensions/eda/rulebooks/deploy_on_green.yml',
+                   'examples/deploy_from_event.yml', 'examples/decision-environment.yml'):
         assert needed in shipped, needed
+
+
+def test_the_event_source_ships_and_the_molecule_scenarios_do_not(members):
+    """build_ignore drops extensions/molecule only: the event source and its rulebook are content."""
+    shipped = artlib.shipped_files(members)
+    assert [p for p in shipped if p.startswith('extensions/eda/plugins/event_source/')] == [
+        'extensions/eda/plugins/event_source/webhook.py'], shipped
+    assert 'extensions/eda/rulebooks/deploy_on_green.yml' in shipped
+    assert not [p for p in shipped if p.startswith('extensions/molecule/')]
 
 
 def test_no_empty_folder_ships(members):
