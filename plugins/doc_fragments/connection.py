@@ -34,6 +34,17 @@ options:
       - If not set, the value of the E(CIRCLECI_API_URL) environment variable is used.
     type: str
     default: https://circleci.com
+  runner_url:
+    description:
+      - The host of CircleCI's runner API (self-hosted runners, their resource classes and tokens). The collection
+        adds C(/api/v3) to it per call; a value ending in C(/api/v3) is cut back to the host.
+      - If not set, it is derived from O(api_url), C(https://runner.circleci.com) when O(api_url) is
+        C(circleci.com) (the default), otherwise the O(api_url) host itself, as on CircleCI Server.
+      - An empty value is an error.
+      - If not set, the value of the E(CIRCLECI_RUNNER_URL) environment variable is used.
+      - Only the runner modules send requests to it.
+    type: str
+    version_added: 1.1.0
   vcs_type:
     description:
       - Version control system of a project named without one (C(username) and C(project) in modules, a term
@@ -113,6 +124,14 @@ options:
     ini:
       - section: circleci
         key: api_url
+  runner_url:
+    env:
+      - name: CIRCLECI_RUNNER_URL
+    vars:
+      - name: circleci_runner_url
+    ini:
+      - section: circleci
+        key: runner_url
   vcs_type:
     vars:
       - name: circleci_vcs_type

@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover - exercised through missing_required_lib
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.ciops.circleci.plugins.module_utils import _v1, _v2
+from ansible_collections.ciops.circleci.plugins.module_utils import _runner, _v1, _v2
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import (
     HINT_5XX,
     HINT_HTML_404,
@@ -211,11 +211,14 @@ class CircleCIClient(object):
     """
 
     def __init__(self, api_token, api_url=DEFAULT_API_URL, vcs_type='github', validate_certs=True,
-                 timeout=30, retries=5, warn=None, sleep=time.sleep, clock=time.monotonic, session=None, secrets=()):
+                 timeout=30, retries=5, warn=None, sleep=time.sleep, clock=time.monotonic, session=None, secrets=(),
+                 runner_url=None):
         if not HAS_REQUESTS:
             raise CircleCIError('The Python library requests is required')
         token = check_token(api_token)
         self.root, self.v1_form = normalize_api_url(api_url)
+        # The runner API's host: runner_url, else derived from api_url (_runner.runner_root).
+        self.runner_root = _runner.runner_root(runner_url, self.root)
         if retries is None or isinstance(retries, bool) or retries < 0:
             raise CircleCIError('retries must be 0 or more, got %r' % (retries,))
         if timeout is None or isinstance(timeout, bool) or timeout <= 0:
@@ -257,11 +260,16 @@ class CircleCIClient(object):
         """API v2 on the CircleCI host."""
         return self._families('v2')
 
+    @property
+    def runner(self):
+        """The runner API (/api/v3) on its own host (runner_url)."""
+        return self._families('runner')
+
     def _families(self, name):
         # Built on first use: a module that reads v2 only never builds the v1 family.
         family = self.__dict__.get('_family_' + name)
         if family is None:
-            family = {'v1': _v1.V1, 'v2': _v2.V2}[name](self)
+            family = {'v1': _v1.V1, 'v2': _v2.V2, 'runner': _runner.Runner}[name](self)
             self.__dict__['_family_' + name] = family
         return family
 

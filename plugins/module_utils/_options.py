@@ -16,10 +16,11 @@ __metaclass__ = type
 from ansible_collections.ciops.circleci.plugins.module_utils._http import DEFAULT_API_URL, CircleCIClient
 from ansible_collections.ciops.circleci.plugins.module_utils._project import project_from_options
 
-CONNECTION_OPTIONS = ('api_token', 'api_url', 'vcs_type', 'validate_certs', 'timeout', 'retries')
+CONNECTION_OPTIONS = ('api_token', 'api_url', 'runner_url', 'vcs_type', 'validate_certs', 'timeout', 'retries')
 PROJECT_OPTIONS = ('project_slug', 'username', 'project')
 TOKEN_ENV = ['CIRCLECI_TOKEN', 'CIRCLE_TOKEN']
 URL_ENV = ['CIRCLECI_API_URL']
+RUNNER_URL_ENV = ['CIRCLECI_RUNNER_URL']
 
 
 def connection_argument_spec(env_fallback):
@@ -27,6 +28,8 @@ def connection_argument_spec(env_fallback):
     return dict(
         api_token=dict(type='str', no_log=True, fallback=(env_fallback, TOKEN_ENV)),
         api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, URL_ENV)),
+        # No default: derived from api_url (_runner.runner_root).
+        runner_url=dict(type='str', fallback=(env_fallback, RUNNER_URL_ENV)),
         vcs_type=dict(type='str', default='github', choices=['github', 'bitbucket']),
         validate_certs=dict(type='bool', default=True),
         timeout=dict(type='float', default=30),
