@@ -16,7 +16,7 @@ description:
     C(workflow-completed) or C(job-completed) event to the webhook's URL when a workflow or a job of the
     project finishes; the event source C(ciops.circleci.webhook) of this collection receives them for
     Event-Driven Ansible.
-  - The webhook is named by O(name), which is unique within the project here: the module finds the webhook
+  - The webhook is named by O(name), which is unique within the project here; the module finds the webhook
     by its name.
   - Uses CircleCI API v2. Every run reads the project's id (C(GET /api/v2/project/{slug})) and the project's
     webhooks once (C(GET /api/v2/webhook?scope-id=...&scope-type=project)); then one C(POST /api/v2/webhook),
@@ -54,14 +54,14 @@ options:
         body). The receiver checks the signature with the same secret.
       - A non-empty string. Never returned, logged or shown in a diff.
       - When left out, a new webhook gets no secret, and the secret of an existing webhook is left as it is.
-      - CircleCI never shows a secret. It shows only whether a webhook has one, so what is compared is that:
+      - CircleCI never shows a secret. It shows only whether a webhook has one, so what is compared is that;
         see O(update_secret).
     type: raw
   update_secret:
     description:
       - When the secret of an existing webhook is written. Only with O(signing_secret).
       - A new webhook gets O(signing_secret) whatever this option says. So does an existing webhook that
-        CircleCI shows without a secret (C("")): that can be seen, and is written once.
+        CircleCI shows without a secret (C("")), which can be seen, and is written once.
     type: str
     choices:
       never: Leave the secret of a webhook that has one (CircleCI shows C(****)) as it is. A new value of
@@ -172,8 +172,8 @@ webhook:
       sample: true
     signing_secret_set:
       description:
-        - Whether CircleCI shows a signing secret for the webhook (C(****)): V(true), V(false) (C("")), or V(null)
-          when the answer shows neither.
+        - Whether CircleCI shows a signing secret for the webhook (C(****)), as V(true); V(false) when it shows
+          C(""); V(null) when the answer shows neither.
       type: bool
       sample: true
     scope:
@@ -205,7 +205,7 @@ deleted:
 secret_unset:
   description:
     - V(true) when O(signing_secret) is given but CircleCI shows the webhook without a secret (C("")), as it
-      last showed it (the answer to this task's write, or in check mode the list): its deliveries are not
+      last showed it (the answer to this task's write, or in check mode the list), so its deliveries are not
       signed. The task warns too.
   returned: when O(state=present)
   type: bool

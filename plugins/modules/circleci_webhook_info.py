@@ -15,7 +15,7 @@ description:
   - Lists the outbound webhooks of a CircleCI project, or those with one O(name), with their URL, events,
     O(ciops.circleci.circleci_webhook#module:verify_tls) setting and whether they have a signing secret.
     CircleCI never shows a secret, and neither does this module.
-  - Uses CircleCI API v2, two requests: the project's id (C(GET /api/v2/project/{slug})) and its webhooks
+  - Uses CircleCI API v2, two requests, the project's id (C(GET /api/v2/project/{slug})) and its webhooks
     (C(GET /api/v2/webhook?scope-id=...&scope-type=project), every page).
 author:
   - ciops maintainers (@ciops)
@@ -84,8 +84,8 @@ webhooks:
       sample: true
     signing_secret_set:
       description:
-        - Whether CircleCI shows a signing secret (C(****)): V(true), V(false) (C("")), or V(null) when the
-          answer shows neither. V(false) means the deliveries are not signed.
+        - Whether CircleCI shows a signing secret (C(****)), as V(true); V(false) when it shows C(""), which means
+          the deliveries are not signed; V(null) when the answer shows neither.
       type: bool
       sample: true
     scope:
