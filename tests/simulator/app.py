@@ -26,6 +26,7 @@ import routes_v1
 import routes_v2_contexts
 import routes_v2_pipelines
 import routes_v2_projects
+import routes_runner
 import routes_v2_webhooks
 from render import ApiError, RouteNotFound, html_404, json_response, render
 from routing import Call, Router
@@ -36,9 +37,11 @@ SECRET_KEYS = {"value", "private_key", "apikey", "signing_secret", "signing-secr
 UNAUTHORIZED = {
     "v1": "You must log in first.", "v1.1": "You must log in first.", "artifacts": "You must log in first.",
     "v2": "Credentials provided are invalid",
+    # The runner API's answer to a bad token is not recorded: the simulator's choice.
+    "runner": "Unauthorized",
 }
 CLIENT_ROUTES = (routes_v1.ROUTES + routes_v2_projects.ROUTES + routes_v2_pipelines.ROUTES + routes_v2_contexts.ROUTES
-                 + routes_v2_webhooks.ROUTES)
+                 + routes_v2_webhooks.ROUTES + routes_runner.ROUTES)
 
 
 def redact(obj):
@@ -163,7 +166,7 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
     def answer(api: str, status: int, payload, headers: dict | None = None) -> Response:
         if api == "control":
             return json_response(payload, status)
-        return render(status, payload, headers, accept=request.headers.get("Accept"), json_only=api == "v2")
+        return render(status, payload, headers, accept=request.headers.get("Accept"), json_only=api in ("v2", "runner"))
 
     def route_client_request(path: str, query: dict, body) -> Response:
         with state.lock:
@@ -199,7 +202,7 @@ def create_app(token: str = "sim-token", project_token: str = "sim-project-token
             target = path + ("?" + request.environ["QUERY_STRING"] if request.environ.get("QUERY_STRING") else "")
             echo = faults.echo_text(request.method, target, request.headers, raw) if fault.get("echo") else None
             resp = faults.answer(fault, entry, request.environ, request.headers.get("Accept"),
-                                 json_only=path.startswith("/api/v2/"), echo=echo)
+                                 json_only=path.startswith(("/api/v2/", "/api/v3/")), echo=echo)
         if resp is None:
             resp = route_client_request(path, query, body)
         if fault is not None and fault.get("trickle"):

@@ -206,6 +206,11 @@ RESTRICTION_DEPLOY_PROD_APP = "8cf73e20-4a16-4b62-bfc1-2284c8ac30f9"
 V2_PREFIX = {"github": "gh", "bitbucket": "bb", "circleci": "circleci"}
 PROVIDER = {"github": "GitHub", "bitbucket": "Bitbucket", "circleci": "GitHub"}
 
+# Runner namespaces (orb namespaces, one per organisation) and the organisation that owns each:
+# acme is gh/acme's; globex belongs to an organisation the simulator's user is not in.
+ORG_GLOBEX = "9b1d3c1e-7a0f-4c55-9a51-3d2f2b6a0c11"
+RUNNER_NAMESPACE_SEED = {"acme": ORG_GH_ACME, "globex": ORG_GLOBEX}
+
 ORG_SEED = [
     {"id": ORG_GH_ACME, "name": "acme", "vcs_type": "github", "slug": "gh/acme"},
     {"id": ORG_BB_ACME, "name": "acme", "vcs_type": "bitbucket", "slug": "bb/acme"},

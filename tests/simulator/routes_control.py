@@ -13,6 +13,7 @@ import uuid
 
 import data
 import faults
+import routes_runner
 import workflows
 from routes_v1 import OUTCOMES
 from routing import Route
@@ -306,6 +307,17 @@ def post_ping(call):
     return 202, {"event_id": event_id, "webhook_id": webhook["id"], "event_type": "ping"}
 
 
+# ---------------------------------------------------------------- self-hosted runners
+def post_runner_connect(call):
+    """A runner connects with a token of its class: ``{token, hostname, name, version, resource_class?}``."""
+    return routes_runner.connect(call.state, _body(call))
+
+
+def post_runner_tasks(call):
+    """Set a resource class's task counts: ``{resource_class, unclaimed, running}``."""
+    return routes_runner.set_tasks(call.state, _body(call))
+
+
 def _control(method: str, path: str, handler) -> Route:
     return Route(method, "/_sim" + path, handler, api="control", auth=False)
 
@@ -337,4 +349,6 @@ ROUTES = [
     _control("DELETE", "/deliveries", delete_deliveries),
     _control("POST", "/deliveries/{event_id}/redeliver", post_redeliver),
     _control("POST", "/webhooks/ping/{webhook_id}", post_ping),
+    _control("POST", "/runner/connect", post_runner_connect),
+    _control("POST", "/runner/tasks", post_runner_tasks),
 ]

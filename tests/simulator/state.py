@@ -189,6 +189,10 @@ class SimState:
             self.events: dict[str, dict] = {}
             self.deliveries: list[dict] = []
             self.webhook_epoch = getattr(self, "webhook_epoch", 0) + 1
+            # The runner API (routes_runner): namespaces -> owning organisation, resource classes and
+            # tokens by id, connected runners, task counts by resource class.
+            self.runner = {"namespaces": dict(data.RUNNER_NAMESPACE_SEED), "classes": {}, "tokens": {}, "runners": [],
+                           "tasks": {}}
             self.contexts: dict[str, dict] = {}
             for seed in data.CONTEXT_SEED:
                 self.contexts[seed["id"]] = {
@@ -624,4 +628,8 @@ class SimState:
                 "organizations": list(self.organizations.values()), "contexts": contexts, "pipelines": pipelines,
                 "next_pipelines": self.next_pipelines,
                 # Webhooks with their signing secrets in clear (as env var values are here).
-                "webhooks": [{k: v for k, v in wh.items() if k != "created_mono"} for wh in self.webhooks.values()]}
+                "webhooks": [{k: v for k, v in wh.items() if k != "created_mono"} for wh in self.webhooks.values()],
+                # Runner tokens without their values (never a token here).
+                "runner": {"namespaces": dict(self.runner["namespaces"]), "classes": list(self.runner["classes"].values()),
+                           "tokens": [{k: v for k, v in t.items() if k != "token"} for t in self.runner["tokens"].values()],
+                           "runners": copy.deepcopy(self.runner["runners"]), "tasks": copy.deepcopy(self.runner["tasks"])}}

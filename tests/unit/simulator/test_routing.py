@@ -64,8 +64,9 @@ def test_client_table_is_unambiguous():
         key = (route.method, route.pattern)
         assert key not in seen, key
         seen.add(key)
-        assert route.api in ("v1", "v1.1", "v2", "artifacts")
-        prefix = {"v1": "/api/v1/", "v1.1": "/api/v1.1/", "v2": "/api/v2/", "artifacts": "/_sim/artifacts/"}
+        assert route.api in ("v1", "v1.1", "v2", "runner", "artifacts")
+        prefix = {"v1": "/api/v1/", "v1.1": "/api/v1.1/", "v2": "/api/v2/", "runner": "/api/v3/runner",
+                  "artifacts": "/_sim/artifacts/"}
         assert route.pattern.startswith(prefix[route.api])
 
 
@@ -150,6 +151,8 @@ def readme_routes() -> set:
                     rows.update([(method, _shape("/api/v1.1" + path)), (method, _shape("/api/v1" + path))])
             elif section.startswith("## API v2"):
                 rows.add((method, _shape("/api/v2" + path)))
+            elif section.startswith("## Runner API"):
+                rows.add((method, _shape("/api/v3" + path)))
             elif section.startswith("## Control"):
                 rows.add((method, _shape(path)))
     return rows
