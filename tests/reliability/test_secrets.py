@@ -202,7 +202,7 @@ def run(tmp_path_factory):
     key = rellib.private_key()[0]
     secrets_file = workdir / 'secrets.json'
     secrets_file.write_text(json.dumps(dict(token=TOKEN, var_value=VALUE, private_key=key, heroku_key=HEROKU,
-                                                signing_secret=SIGNING)))
+                                            signing_secret=SIGNING)))
     (workdir / 'host_vars').mkdir()
     for name, sim in sims.items():
         (workdir / 'host_vars' / ('%s.json' % name)).write_text(json.dumps(host_vars(name, sim)))
