@@ -15,13 +15,13 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.ciops.circleci.plugins.module_utils import _v2
+from ansible_collections.ciops.circleci.plugins.module_utils import _checks, _v2
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._fields import field, pick
+from ansible_collections.ciops.circleci.plugins.module_utils._checks import UUID_RE
 from ansible_collections.ciops.circleci.plugins.module_utils._project import (
     PROVIDERS,
     SHORT,
-    UUID_RE,
     check_name,
     parse_project_slug,
 )
@@ -126,9 +126,8 @@ def parse_owner(owner_slug=None, owner_id=None, owner_type='organization'):
 
 
 def check_uuid(label, value):
-    if not isinstance(value, str) or not UUID_RE.match(value.strip()):
-        raise CircleCIError('%s must be a UUID such as 5d7f0c3e-8a21-4b6e-9f10-2c3d4e5f6a7b, got %r' % (label, value))
-    return value.strip().lower()
+    """The one UUID rule (_checks.check_uuid), its message showing the id of an organization as the example."""
+    return _checks.check_uuid(label, value, example='5d7f0c3e-8a21-4b6e-9f10-2c3d4e5f6a7b')
 
 
 def check_context_name(name):

@@ -16,13 +16,13 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.ciops.circleci.plugins.module_utils._checks import UUID_RE
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 
 
 VCS_TYPES = ('github', 'bitbucket')
 PROVIDERS = {'gh': 'github', 'github': 'github', 'bb': 'bitbucket', 'bitbucket': 'bitbucket', 'circleci': 'circleci'}
 SHORT = {'github': 'gh', 'bitbucket': 'bb', 'circleci': 'circleci'}
-UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 # Names as they appear in a VCS URL: no '/', no whitespace, no control characters.
 _BAD_NAME_RE = re.compile(r'[/\s\x00-\x1f\x7f]')
 SLUG_FORMS = 'gh/acme/app, github/acme/app, bb/acme/lib or circleci/<org-uuid>/<project-uuid>'

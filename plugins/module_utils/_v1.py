@@ -17,6 +17,7 @@ import re
 from urllib.parse import quote
 
 from ansible_collections.ciops.circleci.plugins.module_utils._api import Family
+from ansible_collections.ciops.circleci.plugins.module_utils._checks import check_positive_int
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError, NotFound
 
 
@@ -209,9 +210,7 @@ def same_fingerprint(shown, wanted):
 
 
 def check_build_num(build_num):
-    if isinstance(build_num, bool) or not isinstance(build_num, int) or build_num < 1:
-        raise CircleCIError('build_num must be a positive integer, got %r' % (build_num,))
-    return build_num
+    return check_positive_int('build_num', build_num)
 
 
 def check_build_filter(build_filter):
@@ -222,8 +221,7 @@ def check_build_filter(build_filter):
 
 def check_paging(limit, offset):
     """A list's limit (any positive number: paging is the client's business) and offset."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise CircleCIError('limit must be a positive integer, got %r' % (limit,))
+    check_positive_int('limit', limit)
     if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
         raise CircleCIError('offset must be 0 or a positive integer, got %r' % (offset,))
 

@@ -15,6 +15,7 @@ __metaclass__ = type
 import itertools
 
 from ansible_collections.ciops.circleci.plugins.module_utils._api import Family
+from ansible_collections.ciops.circleci.plugins.module_utils._checks import check_positive_int
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._fields import field
 from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_segment, quote_segment
@@ -95,6 +96,6 @@ class V2(Family):
 
     def paginate(self, api_path, params=None, limit=None, hints=None, may_be_missing=False):
         """Every item of a v2 list, or the first ``limit``: never a page more than needed."""
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-            raise CircleCIError('limit must be a positive integer, got %r' % (limit,))
+        if limit is not None:
+            check_positive_int('limit', limit)
         return list(itertools.islice(self.items(api_path, params, hints, may_be_missing), limit))
