@@ -350,51 +350,19 @@ timed_out:
 
 import time
 
-from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
-from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num
 from ansible_collections.ciops.circleci.plugins.module_utils._builds import (
+    find_running,
+    follow_build,
     is_finished,
     normalize_build,
-    find_active_build,
-    outcome_ok,
-    wait_for_build,
+    retired,
+    trigger_body,
 )
+from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
-
-
-def check_trigger(revision=None, tag=None, parallel=None, build_parameters=None):
-    """Rules of the build trigger body: at most one of revision/tag (CircleCI refuses both together;
-    the v1 Swagger description says so only in prose)."""
-    if revision and tag:
-        raise CircleCIError('revision and tag are mutually exclusive: give one of them')
-    if parallel is not None and (isinstance(parallel, bool) or not isinstance(parallel, int) or parallel < 1):
-        raise CircleCIError('parallel must be a positive integer, got %r' % (parallel,))
-    if build_parameters is not None:
-        if not isinstance(build_parameters, dict):
-            raise CircleCIError('build_parameters must be a dictionary of strings')
-        bad = sorted(k for k, v in build_parameters.items() if not isinstance(v, str))
-        if bad:
-            raise CircleCIError(
-                'build_parameters values must be strings; quote the values of: %s' % ', '.join(bad))
-
-
-def trigger_body(revision=None, tag=None, parallel=None, build_parameters=None):
-    """The JSON body of a build trigger, omitting unset fields rather than sending null."""
-    check_trigger(revision, tag, parallel, build_parameters)
-    body = {}
-    if revision:
-        body['revision'] = revision
-    if tag:
-        body['tag'] = tag
-    if parallel is not None:
-        body['parallel'] = parallel
-    if build_parameters:
-        body['build_parameters'] = build_parameters
-    return body
-
+from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num
 
 TRIGGER_OPTIONS = ('branch', 'revision', 'tag', 'parallel', 'build_parameters')
-RECENT_BUILDS = 100  # CircleCI's largest page: one request sees every recent build
 # The wait loop's clock and sleep, looked up at call time so that unit tests can replace them.
 MONOTONIC = time.monotonic
 SLEEP = time.sleep
@@ -460,39 +428,6 @@ def phase(build):
     return dict((k, build.get(k)) for k in ('lifecycle', 'status', 'outcome')) if build else {}
 
 
-def retired(exc, module, action):
-    """A clearer CircleCIError for a 410 Gone from a retired v1.1 endpoint, naming the circleci_pipeline
-    options that replace the ones given, and saying which have no equivalent."""
-    p = module.params
-    notes = []
-    if p.get('build_parameters'):
-        notes.append('build_parameters become parameters: (each declared as a pipeline parameter in the config)')
-    if p.get('revision'):
-        notes.append('revision has no equivalent (API v2 builds the head of a branch or a tag)')
-    if p.get('parallel') is not None:
-        notes.append('parallel has no equivalent (set parallelism in the config)')
-    if action == 'retry':
-        notes.append('to rerun what failed use state: rerun with pipeline_id')
-    if p.get('wait'):
-        notes.append('wait, wait_timeout and cancel_on_timeout keep their names; success_outcomes become '
-                     'success_statuses')
-    return CircleCIError(
-        'CircleCI no longer accepts API v1.1 build %s requests (410 Gone for %s %s): these endpoints were '
-        'retired on 2027-02-01. Trigger a pipeline through API v2 instead: ciops.circleci.circleci_pipeline with '
-        'project_slug: %s%s (POST /api/v2/project/%s/pipeline/run)%s; docs/migrating-from-v1.md maps every option.'
-        % (action, exc.method, exc.path, module.project.short_slug,
-           ' and branch: %s' % p['branch'] if p.get('branch') else ' and tag: %s' % p['tag'] if p.get('tag') else '',
-           module.project.short_slug, ''.join('; ' + note for note in notes)),
-        status=exc.status, method=exc.method, path=exc.path, server_message=exc.server_message)
-
-
-def describe_outcomes(outcomes):
-    outcomes = list(outcomes)
-    if len(outcomes) == 1:
-        return outcomes[0]
-    return '%s or %s' % (', '.join(outcomes[:-1]), outcomes[-1])
-
-
 # ---------------------------------------------------------------------------
 # Requests
 # ---------------------------------------------------------------------------
@@ -502,50 +437,20 @@ def post_or_explain(module, path, body, action):
         return module.client.v1.post(path, body=body, expect='object')
     except CircleCIError as exc:
         if exc.status == 410:
-            raise retired(exc, module, action)
+            raise retired(exc, module.params, module.project, action)
         raise
 
 
-def find_running(module):
-    """One GET: the branch's recent builds (or the project's, without branch), newest first."""
-    p = module.params
-    path = module.project_path('tree', p['branch']) if p['branch'] else module.project_path()
-    builds = module.client.v1.list_all(path, params={'limit': RECENT_BUILDS, 'shallow': 'true'})
-    return find_active_build(builds, branch=p['branch'], revision=p['revision'], tag=p['tag'])
+def post_cancel(module, build_num):
+    return module.client.v1.post(module.project_path(str(build_num), 'cancel'))
 
 
 def wait(module, build, result):
-    """Wait for the build; fail the task on a timeout or an outcome outside success_outcomes."""
-    p = module.params
-    if not build.get('build_num'):
-        raise CircleCIError('CircleCI did not say which build it started (no build_num in its answer), so there is nothing to wait for')
-    path = module.project_path(str(build['build_num']))
-    build, history, waited, gave_up = wait_for_build(
-        lambda: module.client.v1.get(path), p['wait_timeout'], p['poll_interval'], build=build,
-        clock=MONOTONIC, sleep=SLEEP)
-    result.update(build=build, history=history, waited_seconds=round(waited, 1), timed_out=not is_finished(build))
-    if gave_up is not None:
-        result.update(gave_up.result())
-        module.fail_json(msg=str(gave_up), **result)
-    url = build.get('build_url') or path
-    if result['timed_out']:
-        msg = 'Timed out after %ds waiting for build %s (lifecycle %s, status %s): %s' % (
-            int(round(waited)), build['build_num'], build.get('lifecycle'), build.get('status'), url)
-        if p['cancel_on_timeout']:
-            answer = module.client.v1.post(module.project_path(str(build['build_num']), 'cancel'))
-            if isinstance(answer, dict):
-                result['build'] = normalize_build(dict(build, **answer))
-            msg += '; canceled the build (cancel_on_timeout=true)'
-        else:
-            msg += '; the build keeps running (set cancel_on_timeout to cancel it)'
+    """Wait for the build (_builds.follow_build); fail the task on a timeout or an outcome outside success_outcomes."""
+    msg = follow_build(module.client, module.project, build, module.params, result,
+                       cancel=lambda build_num: post_cancel(module, build_num), clock=MONOTONIC, sleep=SLEEP)
+    if msg is not None:
         module.fail_json(msg=msg, **result)
-    if not outcome_ok(build, p['success_outcomes']):
-        if build.get('lifecycle') == 'finished':
-            what = 'finished with outcome %s' % build.get('outcome')
-        else:
-            what = 'ended with lifecycle %s and no outcome' % build.get('lifecycle')
-        module.fail_json(msg='Build %s of %s %s (expected %s): %s' % (
-            build['build_num'], module.project_slug, what, describe_outcomes(p['success_outcomes']), url), **result)
     return result
 
 
@@ -558,7 +463,7 @@ def trigger(module, body):
     result = dict(changed=True, project=module.project_slug)
     build = None
     if p['unless_running']:
-        build = normalize_build(find_running(module))
+        build = normalize_build(find_running(module.client, module.project, p['branch'], p['revision'], p['tag']))
         result['already_running'] = build is not None
         if build is not None:
             result.update(changed=False, build=build)
@@ -593,7 +498,7 @@ def cancel(module):
     changed, after = plan_cancel(before)
     result = dict(changed=changed, project=module.project_slug, build=after)
     if changed and not module.check_mode:
-        answer = module.client.v1.post(module.project_path(num, 'cancel'))
+        answer = post_cancel(module, num)
         # CircleCI answers with the build; fall back to the prediction if it sends less.
         result['build'] = normalize_build(dict(after, **answer)) if isinstance(answer, dict) else after
     if module._diff:

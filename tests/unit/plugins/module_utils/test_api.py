@@ -19,7 +19,7 @@ from ansible_collections.ciops.circleci.plugins.module_utils._errors import Circ
 from ansible_collections.ciops.circleci.plugins.module_utils._http import CircleCIClient
 from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
 from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num, check_envvar_name, check_fingerprint, mask_value
-from ansible_collections.ciops.circleci.plugins.modules.circleci_build import check_trigger, trigger_body
+from ansible_collections.ciops.circleci.plugins.module_utils._builds import check_trigger, trigger_body
 
 APP = parse_project_slug('gh/acme/app')
 LIB = parse_project_slug('bb/acme/lib')

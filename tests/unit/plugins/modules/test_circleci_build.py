@@ -12,6 +12,7 @@ import pytest
 import responses
 
 
+from ansible_collections.ciops.circleci.plugins.module_utils._builds import describe_outcomes
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.modules import circleci_build
 
@@ -126,9 +127,9 @@ def test_plan_cancel():
 
 
 def test_outcome_text():
-    assert circleci_build.describe_outcomes(['success']) == 'success'
-    assert circleci_build.describe_outcomes(['success', 'no_tests']) == 'success or no_tests'
-    assert circleci_build.describe_outcomes(['a', 'b', 'c']) == 'a, b or c'
+    assert describe_outcomes(['success']) == 'success'
+    assert describe_outcomes(['success', 'no_tests']) == 'success or no_tests'
+    assert describe_outcomes(['a', 'b', 'c']) == 'a, b or c'
 
 
 # -- triggering ----------------------------------------------------------------------
