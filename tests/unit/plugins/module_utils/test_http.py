@@ -596,7 +596,7 @@ def _compositions(depth):
     encodings = [
         ('json', lambda t: json.dumps(t)[1:-1]),
         ('json-utf8', lambda t: json.dumps(t, ensure_ascii=False)[1:-1]),
-        ('json-quoted', lambda t: json.dumps(t)),
+        ('json-quoted', json.dumps),
         ('url', lambda t: quote(t, safe='')),
         ('url-path', quote),
         ('url-form', lambda t: quote_plus(t, safe='')),
@@ -604,11 +604,13 @@ def _compositions(depth):
         ('html-noquote', lambda t: html.escape(t, quote=False)),
         ('latin1', lambda t: t.encode('utf-8').decode('latin-1')),
     ]
+    def then(first, second):
+        return lambda text: second(first(text))
+
     chains = [((), lambda t: t)]
     frontier = list(chains)
     for dummy in range(depth):
-        frontier = [(names + (name,), (lambda f, g: lambda t: g(f(t)))(func, enc))
-                    for names, func in frontier for name, enc in encodings]
+        frontier = [(names + (name,), then(func, enc)) for names, func in frontier for name, enc in encodings]
         chains.extend(frontier)
     return chains
 
