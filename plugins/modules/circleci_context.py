@@ -268,7 +268,7 @@ def ensure_present(module, client, owner, name, desired, context):
     if not module.check_mode:
         if created:
             answer = client.v2.post('/context', body=dict(name=name, owner=owner.body), expect='object',
-                                 hints={404: ctx.HINT_OWNER_404})
+                                    hints={404: ctx.HINT_OWNER_404})
             if not isinstance(answer.get('id'), str):
                 raise CircleCIError('CircleCI answered POST /api/v2/context without the context id',
                                     method='POST', path='/api/v2/context')

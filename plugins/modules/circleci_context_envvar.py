@@ -260,7 +260,7 @@ def run(module):
                 client.v2.delete_if_present(ctx.envvars_path(context_id, var))
             else:
                 answer = client.v2.put(ctx.envvars_path(context_id, var), body={'value': value},
-                                    hints={404: ctx.HINT_CONTEXT_404})
+                                       hints={404: ctx.HINT_CONTEXT_404})
                 if isinstance(answer, dict):
                     written[var] = ctx.normalize_variable(answer)
 

@@ -604,6 +604,7 @@ def _compositions(depth):
         ('html-noquote', lambda t: html.escape(t, quote=False)),
         ('latin1', lambda t: t.encode('utf-8').decode('latin-1')),
     ]
+
     def then(first, second):
         return lambda text: second(first(text))
 
