@@ -239,21 +239,15 @@ _list:
 
 import fnmatch
 
-from concurrent.futures import ThreadPoolExecutor
-
-from ansible_collections.ciops.circleci.plugins.module_utils import _v2
+from ansible_collections.ciops.circleci.plugins.module_utils._checks import check_uuid, check_workers
+from ansible_collections.ciops.circleci.plugins.module_utils._concurrent import map_concurrently
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._fields import field
-from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
-    check_uuid,
-    current_workflows,
-    map_concurrently,
-)
+from ansible_collections.ciops.circleci.plugins.module_utils._pipeline_reader import PipelineReader
+from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import current_workflows
 from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
 from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_filter, check_build_num
 from ansible_collections.ciops.circleci.plugins.plugin_utils._lookup import CircleCILookupBase
-
-MAX_WORKERS = 32
 
 
 def check_build_nums(build_nums):
@@ -272,12 +266,6 @@ def check_build_nums(build_nums):
         if value not in result:
             result.append(value)
     return result
-
-
-def check_workers(workers):
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-        raise CircleCIError('workers must be an integer from 1 to %d, got %r' % (MAX_WORKERS, workers))
-    return workers
 
 
 def plan_jobs(terms, default_vcs_type, build_nums=None, latest=False, branch=None, build_filter=None):
@@ -330,17 +318,7 @@ def read_artifacts(client, job, branch=None, build_filter=None):
 
 def read_all(client, jobs, workers, branch=None, build_filter=None):
     """Read every job, at most `workers` at a time over the client's one session; results in job order."""
-    if workers == 1 or len(jobs) <= 1:
-        return [read_artifacts(client, job, branch, build_filter) for job in jobs]
-    size = min(workers, len(jobs))
-    client.allow_parallel(size)
-    executor = ThreadPoolExecutor(max_workers=size)
-    try:
-        futures = [executor.submit(read_artifacts, client, job, branch, build_filter) for job in jobs]
-        return [future.result() for future in futures]
-    finally:
-        # On the first error, do not start the builds still waiting.
-        executor.shutdown(wait=True, cancel_futures=True)
+    return map_concurrently(client, lambda job: read_artifacts(client, job, branch, build_filter), jobs, workers)
 
 
 # ---------------------------------------------------------------------------
@@ -394,12 +372,14 @@ def project_of(workflow, project):
 def read_pipeline_artifacts(client, project, pipeline_id=None, workflow_id=None, jobs=None, workers=8):
     """The artifacts of the jobs of a pipeline (its newest workflow runs) or of one workflow, each tagged
     with its project, pipeline, workflow and job; jobs, then their artifacts, read concurrently."""
+    reader = PipelineReader(client, project)
+    # CircleCI's workflow and job objects as they are: a workflow names its project (project_slug), which the
+    # normalised shape leaves out, and a job without a type is a build job.
     if pipeline_id:
-        workflows = current_workflows(client.v2.paginate(_v2.path('pipeline', pipeline_id, 'workflow')))
+        workflows = current_workflows(reader.workflow_items(pipeline_id))
     else:
-        workflows = [client.v2.get(_v2.path('workflow', workflow_id))]
-    job_lists = map_concurrently(client, lambda w: client.v2.paginate(_v2.path('workflow', w['id'], 'job')),
-                                 workflows, workers)
+        workflows = [reader.workflow(workflow_id)]
+    job_lists = map_concurrently(client, lambda w: reader.job_items(w['id']), workflows, workers)
     selected = []
     for workflow, job_list in zip(workflows, job_lists):
         for job in job_list:
@@ -418,7 +398,7 @@ def read_pipeline_artifacts(client, project, pipeline_id=None, workflow_id=None,
 
     def artifacts_of(entry):
         job_project, workflow, job = entry
-        items = client.v2.paginate(client.v2.project(job_project, str(job['job_number']), 'artifacts'))
+        items = reader.artifacts(job_project, job['job_number'])
         return [dict(a, project=job_project.slug, pipeline_id=field(workflow, 'pipeline_id'), workflow=workflow.get('name'),
                      workflow_id=workflow.get('id'), job=job.get('name'), job_number=job['job_number'],
                      build_num=job['job_number'])

@@ -168,32 +168,22 @@ _list:
           pipeline_id: 5034460f-c7c4-4c43-9457-de07e2029e7b
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils import _v2
+from ansible_collections.ciops.circleci.plugins.module_utils._checks import check_positive_int, check_workers
+from ansible_collections.ciops.circleci.plugins.module_utils._concurrent import map_concurrently
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
-from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
-    SUMMARY_STATUSES,
-    current_workflows,
-    map_concurrently,
-    normalize_pipeline,
-    normalize_workflow,
-    summarize,
-    web_root,
-)
+from ansible_collections.ciops.circleci.plugins.module_utils._pipeline_reader import PipelineReader
+from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import SUMMARY_STATUSES, pipeline_status
 from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
 from ansible_collections.ciops.circleci.plugins.plugin_utils._lookup import CircleCILookupBase
-
-MAX_WORKERS = 32
 
 
 def check_options(terms, default_vcs_type, limit, statuses, scan_limit, workers, branch):
     """The projects to read, checked before any request."""
     if not terms:
         raise CircleCIError('circleci_pipelines needs at least one term: a project such as gh/acme/app')
-    for name, value in (('limit', limit), ('scan_limit', scan_limit)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise CircleCIError('%s must be a positive integer, got %r' % (name, value))
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-        raise CircleCIError('workers must be an integer from 1 to %d, got %r' % (MAX_WORKERS, workers))
+    check_positive_int('limit', limit)
+    check_positive_int('scan_limit', scan_limit)
+    check_workers(workers)
     unknown = [s for s in statuses or [] if s not in SUMMARY_STATUSES]
     if unknown:
         raise CircleCIError('status must be one of %s, got %s' % (', '.join(SUMMARY_STATUSES), ', '.join(unknown)))
@@ -207,28 +197,17 @@ def check_options(terms, default_vcs_type, limit, statuses, scan_limit, workers,
     return projects
 
 
-def pages(client, project, branch):
-    """The project's pipelines, page by page (a generator: a page is read only when asked for)."""
-    return client.v2.pages(client.v2.project(project, 'pipeline'), {'branch': branch} if branch else None)
-
-
 def newest_pipelines(client, project, branch=None, limit=10, statuses=None, scan_limit=100, workers=8):
     """Up to ``limit`` pipelines of the project, newest first, each with its workflows and status;
     with ``statuses`` only those in one of them, examining at most ``scan_limit``."""
-    web = web_root(client.root)
+    reader = PipelineReader(client, project)
     found = []
     scanned = 0
-
-    def workflows_of(pipeline):
-        items = client.v2.paginate(_v2.path('pipeline', pipeline['id'], 'workflow'))
-        return current_workflows([normalize_workflow(w, web, pipeline['project_slug'], pipeline['number'])
-                                  for w in items])
 
     def more():
         return len(found) < limit and (not statuses or scanned < scan_limit)
 
-    for items in pages(client, project, branch):
-        pending = [normalize_pipeline(raw, web, project.slug) for raw in items]
+    for pending in reader.pipeline_pages(branch):
         while pending and more():
             # Without a filter every pipeline read is returned: read what is still needed. With one,
             # read at most `workers` at a time (each may be the last one needed), never past scan_limit.
@@ -237,9 +216,9 @@ def newest_pipelines(client, project, branch=None, limit=10, statuses=None, scan
                 size = min(size, workers, scan_limit - scanned)
             batch, pending = pending[:size], pending[size:]
             scanned += len(batch)
-            for pipeline, workflows in zip(batch, map_concurrently(client, workflows_of, batch, workers)):
+            for pipeline, workflows in zip(batch, map_concurrently(client, reader.current_workflows, batch, workers)):
                 pipeline['workflows'] = workflows
-                pipeline['status'] = summarize(pipeline.get('state'), workflows)
+                pipeline['status'] = pipeline_status(pipeline.get('state'), workflows)
                 if not statuses or pipeline['status'] in statuses:
                     found.append(pipeline)
         if not more():

@@ -2,13 +2,11 @@
 # Copyright: (c) 2026, ciops maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""API v2 pipelines: one normalised shape for pipelines, workflows and jobs, the trigger
-bodies, the plans of approve / rerun / cancel, and the wait loop.
+"""API v2 pipelines, the model: one normalised shape for pipelines, workflows and jobs, what a set of
+workflows means, the trigger bodies, and the plans of approve / rerun / cancel.
 
-Everything here is pure: no request is sent. ``wait_for_pipeline`` is given the
-functions that read CircleCI, and its clock, sleep and wall clock are injectable,
-so that unit tests never sleep. Internal to the collection: the interface may
-change without notice.
+Everything here is pure: no request is sent. The requests are _pipeline_reader's, the wait loop is
+_pipeline_wait's. Internal to the collection: the interface may change without notice.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,22 +14,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import re
-import time
 
 from urllib.parse import urlsplit
 
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._fields import field, pick
-from ansible_collections.ciops.circleci.plugins.module_utils._polling import (  # noqa: F401 (part of the interface)
-    MAX_FAILED_POLLS,
-    iso_time,
-    next_poll_interval,
-    parse_time,
-    transient,
-    utc_now,
-)
-from ansible_collections.ciops.circleci.plugins.module_utils._tests import summarise
+from ansible_collections.ciops.circleci.plugins.module_utils._polling import parse_time
+from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
 
 
 # Pipeline states (GET /pipeline/{id}): created and errored are settled; errored means no workflow runs.
@@ -45,7 +34,7 @@ DEFAULT_SUCCESS_STATUSES = ('success',)
 # A workflow tagged "setup" (dynamic config) is followed by the real ones.
 SETUP_TAG = 'setup'
 
-# Summary of a whole pipeline, as the pipelines lookup filters on it.
+# A whole pipeline in one word (pipeline_status), as results show it and the pipelines lookup filters on it.
 SUMMARY_STATUSES = ('success', 'failed', 'running', 'on_hold', 'errored', 'pending')
 
 # Pipeline parameters: CircleCI's limits.
@@ -53,7 +42,6 @@ MAX_PARAMETERS = 100
 MAX_PARAMETER_KEY = 128
 MAX_PARAMETER_VALUE = 512
 
-UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 CLOUD_HOSTS = ('circleci.com', 'www.circleci.com', 'api.circleci.com')
 CLOUD_WEB = 'https://app.circleci.com'
 
@@ -66,19 +54,6 @@ JOB_FIELDS = ('id', 'name', 'type', 'status', 'job_number', 'started_at', 'stopp
 # ---------------------------------------------------------------------------
 # Input rules
 # ---------------------------------------------------------------------------
-
-def check_uuid(label, value):
-    """A pipeline, workflow or definition id: CircleCI's ids are UUIDs."""
-    if not isinstance(value, str) or not UUID_RE.match(value.strip()):
-        raise CircleCIError('%s must be a UUID such as 5034460f-c7c4-4c43-9457-de07e2029e7b, got %r' % (label, value))
-    return value.strip().lower()
-
-
-def check_pipeline_number(value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise CircleCIError('pipeline_number must be a positive integer, got %r' % (value,))
-    return value
-
 
 def check_parameters(parameters):
     """Pipeline parameters as CircleCI takes them: at most 100, keys up to 128 characters,
@@ -185,13 +160,12 @@ def workflow_url(web, slug, number, workflow_id):
 
 
 def canonical_slug(slug):
-    """gh/acme/app -> github/acme/app (the form results show); anything else is kept as it is."""
-    if not isinstance(slug, str):
+    """A project slug of an answer in the form results show (gh/acme/app -> github/acme/app), read by the
+    one slug parser; what the parser refuses is kept as CircleCI wrote it."""
+    try:
+        return parse_project_slug(slug).slug
+    except CircleCIError:
         return slug
-    parts = slug.split('/')
-    if len(parts) == 3 and parts[0] in ('gh', 'bb'):
-        parts[0] = 'github' if parts[0] == 'gh' else 'bitbucket'
-    return '/'.join(parts)
 
 
 # Every field of a pipeline, workflow or job is read through _fields, in snake_case or kebab-case: the
@@ -285,9 +259,9 @@ def not_green(workflows, success_statuses=DEFAULT_SUCCESS_STATUSES):
     return [w for w in workflows if is_finished(w) and w.get('status') not in success_statuses]
 
 
-def summarize(state, workflows, success_statuses=DEFAULT_SUCCESS_STATUSES):
-    """One word for a pipeline: errored, pending (no workflow yet, or none ran), running, on_hold
-    (every unfinished workflow waits for an approval), failed or success."""
+def pipeline_status(state, workflows, success_statuses=DEFAULT_SUCCESS_STATUSES):
+    """A pipeline's ``status``, one word of SUMMARY_STATUSES: errored, pending (no workflow yet, or none
+    ran), running, on_hold (every unfinished workflow waits for an approval), failed or success."""
     if state == 'errored':
         return 'errored'
     if state not in PIPELINE_SETTLED or not workflows or awaiting_continuation(workflows):
@@ -368,226 +342,27 @@ def approval_jobs(workflows):
 
 
 # ---------------------------------------------------------------------------
-# Reading many things at once
+# Triggers and messages
 # ---------------------------------------------------------------------------
 
-def map_concurrently(client, func, items, workers):
-    """[func(item) for item in items], at most ``workers`` at a time over the client's one
-    session (its connection pool grown to match); results in the order of items. On the
-    first error the calls not yet started are dropped and the error is raised."""
-    items = list(items)
-    if workers <= 1 or len(items) <= 1:
-        return [func(item) for item in items]
-    # Imported here, only for more than one item at a time: not on the start-up path of every module.
-    from concurrent.futures import ThreadPoolExecutor  # pylint: disable=import-outside-toplevel
-
-    size = min(workers, len(items))
-    client.allow_parallel(size)
-    executor = ThreadPoolExecutor(max_workers=size)
-    futures = [executor.submit(func, item) for item in items]
-    try:
-        return [future.result() for future in futures]
-    finally:
-        for future in futures:
-            future.cancel()
-        executor.shutdown(wait=True)
+def endpoint_missing(exc):
+    """True when CircleCI has no pipeline/run endpoint (Server 4.7): an HTML 404 page, a 405, or a JSON 404
+    that is about neither the project nor anything in the request."""
+    if exc.status == 405:
+        return True
+    if exc.status != 404 or exc.project_missing:
+        return False
+    return exc.html or (exc.server_message or '').strip().lower() in ('not found', 'no route', 'route not found')
 
 
-# ---------------------------------------------------------------------------
-# Tests
-# ---------------------------------------------------------------------------
-
-def summarise_tests(tests):
-    """Counts (total, passed, skipped, failed) and the failing tests of one job's test list."""
-    summary = summarise(tests)
-    return dict((key, summary[key]) for key in ('total', 'passed', 'skipped', 'failed')), summary['failing']
-
-
-# ---------------------------------------------------------------------------
-# The wait
-# ---------------------------------------------------------------------------
-
-# Why the wait stopped.
-FINISHED = 'finished'          # every workflow finished
-ON_HOLD = 'on_hold'            # every unfinished workflow waits for an approval (and stop_on_hold, or one is red)
-ERRORED = 'errored'            # the pipeline errored: no workflow will run
-NO_WORKFLOW = 'no_workflow'    # no workflow appeared within first_workflow_timeout
-TIMEOUT = 'timeout'            # wait_timeout passed first
-POLL_FAILED = 'poll_failed'    # MAX_FAILED_POLLS reads in a row failed
-
-RATE_LIMIT_FACTOR = 2.0
-class _History(object):
-    """Every change of the pipeline's state or of a workflow's status, and every failed read, with its time."""
-
-    def __init__(self, now):
-        self.entries = []
-        self._now = now
-        self._last = {}
-
-    def note(self, seconds, what, name, item_id, status):
-        key = (what, item_id)
-        if self._last.get(key) == status:
-            return
-        self._last[key] = status
-        self.entries.append({'time': iso_time(self._now()), 'seconds': round(seconds, 1), 'what': what,
-                             'name': name, 'id': item_id, 'status': status})
-
-    def failed_poll(self, seconds, pipeline_id, exc):
-        """A read that failed; each one is recorded, with the client's message (never a secret: it is scrubbed)."""
-        self.entries.append({'time': iso_time(self._now()), 'seconds': round(seconds, 1), 'what': 'poll',
-                             'name': None, 'id': pipeline_id, 'status': 'failed', 'error': str(exc)})
+def describe_ref(params):
+    """'branch main', 'tag v1' or 'the default branch', from options or a pipeline (branch, tag)."""
+    if params.get('branch'):
+        return 'branch %s' % params['branch']
+    if params.get('tag'):
+        return 'tag %s' % params['tag']
+    return 'the default branch'
 
 
-def wait_for_pipeline(read_pipeline, read_workflows, timeout, poll_interval, first_workflow_timeout=60,
-                      stop_on_hold=False, success_statuses=DEFAULT_SUCCESS_STATUSES, pipeline=None, workflows=None,
-                      expect_ids=(), replaced=(), released=(), read_final=None, clock=time.monotonic,
-                      sleep=time.sleep, now=utc_now):
-    """Follow a pipeline until its outcome is known, or ``timeout`` seconds have passed.
-
-    One request per poll: ``read_pipeline()`` (a normalised pipeline) until its state
-    settles, then ``read_workflows()`` (the normalised workflows, every page), and the
-    pipeline again while it has no workflow (it may still turn errored). The
-    interval is _builds.next_poll_interval's (poll_interval for a minute, then growing);
-    a poll answered 429 after the client's own retries doubles the next interval.
-
-    A poll that fails transiently (see transient) is recorded in the history and the wait goes
-    on; MAX_FAILED_POLLS failed polls in a row end it (outcome POLL_FAILED). Any other
-    CircleCIError of a read is raised.
-
-    ``pipeline``/``workflows`` are what the caller knows already (the trigger's answer,
-    the workflows read before an approval): no request repeats them, the first poll
-    comes after one interval. ``expect_ids`` are workflow ids that must be listed before
-    the wait can end (a rerun's new workflows); ``replaced`` are the ids of workflows a rerun
-    replaced without naming the new run: the wait goes on while one of them is still the
-    newest run of its name. ``released`` are workflows just approved, whose on_hold status
-    does not count until they have been seen leaving it.
-
-    ``read_final(pipeline, workflows) -> (pipeline, workflows)``, when given, is read once the
-    outcome is known (say, the jobs of each workflow), with the same patience: a transient
-    failure is tried again after ``poll_interval`` seconds, up to MAX_FAILED_POLLS in a row.
-
-    Returns a dict: pipeline, workflows (current runs, see current_workflows), history,
-    waited_seconds, outcome (FINISHED, ON_HOLD, ERRORED, NO_WORKFLOW, TIMEOUT, POLL_FAILED), polls,
-    rate_limited, failed_polls, and last_error: the CircleCIError of the last read when it failed
-    (with POLL_FAILED, or a TIMEOUT that came while reads failed), else None.
-    """
-    if poll_interval is None or poll_interval <= 0:
-        raise ValueError('poll_interval must be positive')
-    start = clock()
-    history = _History(now)
-    expect_ids = set(expect_ids or ())
-    replaced = set(replaced or ())
-    released = set(released or ())
-    stats = {'polls': 0, 'rate_limited': 0, 'failed_polls': 0}
-    failures = {'in_a_row': 0, 'last': None}
-
-    def elapsed():
-        return clock() - start
-
-    def note_pipeline():
-        history.note(elapsed(), 'pipeline', None, pipeline.get('id'), pipeline.get('state'))
-
-    def note_workflows():
-        for w in workflows:
-            history.note(elapsed(), 'workflow', w.get('name'), w.get('id'), w.get('status'))
-            if w.get('id') in released and w.get('status') != 'on_hold':
-                released.discard(w.get('id'))
-
-    def patient(exc):
-        """A read failed: raise unless the failure is transient; True while the wait may go on."""
-        if not transient(exc):
-            raise exc
-        stats['failed_polls'] += 1
-        failures['in_a_row'] += 1
-        failures['last'] = exc
-        history.failed_poll(elapsed(), pipeline.get('id') if pipeline else None, exc)
-        return failures['in_a_row'] < MAX_FAILED_POLLS
-
-    def read_well():
-        failures['in_a_row'] = 0
-        failures['last'] = None
-
-    if pipeline is None:
-        stats['polls'] += 1
-        pipeline = read_pipeline()
-    note_pipeline()
-    settled_at = 0.0 if pipeline.get('state') in PIPELINE_SETTLED else None
-    if workflows is not None:
-        workflows = current_workflows(workflows, expect_ids, replaced)
-        note_workflows()
-    continuation_since = None
-
-    def decide():
-        nonlocal continuation_since
-        if pipeline.get('state') == 'errored':
-            return ERRORED
-        if settled_at is None or workflows is None:
-            return None
-        if expect_ids - set(w.get('id') for w in workflows):
-            return None
-        if any(w.get('id') in replaced for w in workflows):
-            return None
-        if not workflows or awaiting_continuation(workflows):
-            if workflows and continuation_since is None:
-                continuation_since = elapsed()
-            since = settled_at if not workflows else continuation_since
-            return NO_WORKFLOW if elapsed() - since >= first_workflow_timeout else None
-        unfinished = [w for w in workflows if not is_finished(w)]
-        if not unfinished:
-            return FINISHED
-        holding = [w for w in unfinished if is_on_hold(w) and w.get('id') not in released]
-        if len(holding) == len(unfinished) and (stop_on_hold or not_green(workflows, success_statuses)):
-            return ON_HOLD
-        return None
-
-    interval = None
-    penalty = 1.0
-    while True:
-        outcome = decide()
-        if outcome:
-            break
-        remaining = timeout - elapsed()
-        if remaining <= 0:
-            outcome = TIMEOUT
-            break
-        interval = next_poll_interval(poll_interval, elapsed(), interval)
-        sleep(min(interval * penalty, remaining))
-        stats['polls'] += 1
-        try:
-            if settled_at is None:
-                pipeline = read_pipeline()
-                note_pipeline()
-                if pipeline.get('state') in PIPELINE_SETTLED:
-                    settled_at = elapsed()
-            else:
-                workflows = current_workflows(read_workflows(), expect_ids, replaced)
-                note_workflows()
-                if not workflows:
-                    # Until its config has compiled a created pipeline may still turn errored: no single
-                    # endpoint tells both, so while it has no workflow its state is read too.
-                    pipeline = read_pipeline()
-                    note_pipeline()
-            penalty = 1.0
-            read_well()
-        except CircleCIError as exc:
-            if exc.status == 429 and not exc.outcome_unknown:
-                # The client honoured Retry-After and still got 429: poll less often, keep waiting.
-                stats['rate_limited'] += 1
-                penalty = min(penalty * RATE_LIMIT_FACTOR, 4.0)
-            elif not patient(exc):
-                outcome = POLL_FAILED
-                break
-    last_error = failures['last']
-    if read_final is not None and outcome != POLL_FAILED:
-        failures['in_a_row'] = 0
-        while True:
-            try:
-                pipeline, workflows = read_final(pipeline, workflows or [])
-                break
-            except CircleCIError as exc:
-                if not patient(exc):
-                    outcome, last_error = POLL_FAILED, exc
-                    break
-                sleep(float(poll_interval))
-    return dict(pipeline=pipeline, workflows=workflows or [], history=history.entries,
-                waited_seconds=round(elapsed(), 1), outcome=outcome, last_error=last_error, **stats)
+def capital(text):
+    return text[:1].upper() + text[1:]

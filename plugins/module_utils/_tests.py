@@ -30,7 +30,7 @@ def result_kind(result):
     return 'failing'
 
 
-def summarise(tests):
+def summarize_tests(tests):
     """total, counts (per result word), passed, skipped, failed and the failing tests of a list of tests.
 
     Anything in the list that is not a test object is left out.
@@ -50,3 +50,10 @@ def summarise(tests):
             failing.append(dict((key, test.get(key)) for key in FAILING_KEYS))
     return dict(total=sum(counts.values()), counts=counts, passed=kinds['passed'], skipped=kinds['skipped'],
                 failed=kinds['failing'], failing=failing)
+
+
+def job_test_counts(tests):
+    """(counts, failing) of one job's tests: the counts total, passed, skipped and failed (as
+    circleci_pipeline_info returns them per job and for the pipeline), and the failing tests."""
+    summary = summarize_tests(tests)
+    return dict((key, summary[key]) for key in ('total', 'passed', 'skipped', 'failed')), summary['failing']

@@ -246,12 +246,12 @@ tests:
 
 from ansible_collections.ciops.circleci.plugins.module_utils._v1 import check_build_num
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
-from ansible_collections.ciops.circleci.plugins.module_utils._tests import summarise
+from ansible_collections.ciops.circleci.plugins.module_utils._tests import summarize_tests
 
 
-def summarise_tests(answer):
+def build_test_summary(answer):
     """The summary of a GET .../tests answer: counts per result, passed/skipped counts, failing tests."""
-    summary = summarise(answer.get('tests') if isinstance(answer, dict) else answer)
+    summary = summarize_tests(answer.get('tests') if isinstance(answer, dict) else answer)
     summary.pop('failed')
     return summary
 
@@ -265,7 +265,7 @@ def run(module):
     if p['artifacts']:
         result['artifacts'] = client.v1.list_all(module.project_path(str(build_num), 'artifacts'))
     if p['tests']:
-        result['tests'] = summarise_tests(client.v1.get(module.project_path(str(build_num), 'tests')))
+        result['tests'] = build_test_summary(client.v1.get(module.project_path(str(build_num), 'tests')))
     return result
 
 

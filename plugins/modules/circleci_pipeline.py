@@ -522,52 +522,34 @@ history:
 import time
 
 from ansible_collections.ciops.circleci.plugins.module_utils import _v2
+from ansible_collections.ciops.circleci.plugins.module_utils._checks import check_positive_int, check_uuid
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._fields import field
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
+from ansible_collections.ciops.circleci.plugins.module_utils._pipeline_reader import PipelineReader
+from ansible_collections.ciops.circleci.plugins.module_utils._pipeline_wait import follow
 from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
-    ERRORED,
-    MAX_FAILED_POLLS,
-    NO_WORKFLOW,
-    ON_HOLD,
-    PIPELINE_SETTLED,
-    POLL_FAILED,
-    TIMEOUT,
     approval_jobs,
+    capital,
     check_parameters,
-    check_pipeline_number,
     check_success_statuses,
-    check_uuid,
     classic_body,
-    current_workflows,
-    describe_workflows,
-    error_messages,
-    is_finished,
-    is_on_hold,
-    normalize_job,
+    describe_ref,
+    endpoint_missing,
     normalize_pipeline,
-    normalize_workflow,
-    not_green,
-    parse_time,
     plan_approve,
     plan_cancel,
     plan_rerun,
     run_body,
-    wait_for_pipeline,
-    web_root,
 )
-from ansible_collections.ciops.circleci.plugins.module_utils._builds import utc_now
+from ansible_collections.ciops.circleci.plugins.module_utils._polling import utc_now
 
-FAILED_JOB_STATUSES = ('failed', 'infrastructure_fail', 'timedout')
 TRIGGER_OPTIONS = ('branch', 'tag', 'checkout_branch', 'checkout_tag', 'definition_id', 'parameters')
 CLASSIC_REFUSES = ('checkout_branch', 'checkout_tag', 'definition_id')
 # The wait loop's clocks and sleep, looked up at call time so that unit tests can replace them.
 MONOTONIC = time.monotonic
 SLEEP = time.sleep
 NOW = utc_now
-
-HINT_PIPELINE = {404: 'check pipeline_id: CircleCI has no such pipeline, or the token cannot see it'}
-HINT_NUMBER = {404: 'check pipeline_number and the project: CircleCI has no such pipeline in it'}
 
 
 # ---------------------------------------------------------------------------
@@ -623,7 +605,7 @@ def check_params(params, project):
         if params.get('pipeline_id'):
             check_uuid('pipeline_id', params['pipeline_id'])
         elif params.get('pipeline_number') is not None:
-            check_pipeline_number(params['pipeline_number'])
+            check_positive_int('pipeline_number', params['pipeline_number'])
             if project is None:
                 raise CircleCIError('pipeline_number is a number within a project: name the project too '
                                     '(project_slug, or username and project), or give pipeline_id')
@@ -643,188 +625,13 @@ def check_params(params, project):
     return plan
 
 
-def endpoint_missing(exc):
-    """True when CircleCI has no pipeline/run endpoint (Server 4.7): an HTML 404 page, a 405, or a JSON 404
-    that is about neither the project nor anything in the request."""
-    if exc.status == 405:
-        return True
-    if exc.status != 404 or exc.project_missing:
-        return False
-    return exc.html or (exc.server_message or '').strip().lower() in ('not found', 'no route', 'route not found')
-
-
-def describe_ref(params):
-    if params.get('branch'):
-        return 'branch %s' % params['branch']
-    if params.get('tag'):
-        return 'tag %s' % params['tag']
-    return 'the default branch'
-
-
-def capital(text):
-    return text[:1].upper() + text[1:]
-
-
 def fail(module, msg, result):
     """fail_json with the result so far (its msg replaced)."""
     module.fail_json(msg=msg, **dict((k, v) for k, v in result.items() if k != 'msg'))
 
 
 # ---------------------------------------------------------------------------
-# Reading CircleCI
-# ---------------------------------------------------------------------------
-
-class Reader(object):
-    """The module's reads of pipelines, workflows and jobs, normalised."""
-
-    def __init__(self, module):
-        self.module = module
-        self.client = module.client
-        self.web = web_root(self.client.root)
-        self.slug = module.project.slug if module.project is not None else None
-
-    def pipeline(self, pipeline_id):
-        raw = self.client.v2.get(_v2.path('pipeline', pipeline_id), hints=HINT_PIPELINE)
-        return normalize_pipeline(raw, self.web, self.slug)
-
-    def pipeline_by_number(self, number):
-        raw = self.client.v2.get(self.client.v2.project(self.module.project, 'pipeline', str(number)),
-                              hints=HINT_NUMBER)
-        return normalize_pipeline(raw, self.web, self.slug)
-
-    def workflows(self, pipeline):
-        items = self.client.v2.paginate(_v2.path('pipeline', pipeline['id'], 'workflow'))
-        return [normalize_workflow(w, self.web, pipeline.get('project_slug'), pipeline.get('number')) for w in items]
-
-    def jobs(self, workflow):
-        return [normalize_job(j) for j in self.client.v2.paginate(_v2.path('workflow', workflow['id'], 'job'))]
-
-    def with_jobs(self, workflows):
-        return [dict(w, jobs=self.jobs(w)) for w in workflows]
-
-    def named_pipeline(self):
-        """The pipeline of pipeline_id or pipeline_number; it must belong to the project, when one is given."""
-        p = self.module.params
-        if p.get('pipeline_id'):
-            pipeline = self.pipeline(check_uuid('pipeline_id', p['pipeline_id']))
-            if self.slug and pipeline.get('project_slug') and pipeline['project_slug'].lower() != self.slug.lower():
-                raise CircleCIError('Pipeline %s belongs to %s, not to %s: check pipeline_id and the project'
-                                    % (pipeline['id'], pipeline['project_slug'], self.slug))
-            return pipeline
-        return self.pipeline_by_number(p['pipeline_number'])
-
-    def unfinished(self, branch, tag, grace, now):
-        """(pipeline, workflows) of the newest unfinished pipeline of the branch or tag, or (None, None).
-
-        One page of the project's pipelines (of the branch), newest first; the workflows of each
-        matching one until one is found unfinished, or finished (older ones are not considered:
-        an old pipeline forgotten on hold must not stand in for a new one)."""
-        params = {'branch': branch} if branch else None
-        page = self.client.v2.get(self.client.v2.project(self.module.project, 'pipeline'), params=params,
-                               expect='page')
-        for raw in page['items']:
-            pipeline = normalize_pipeline(raw, self.web, self.slug)
-            if (branch and pipeline.get('branch') not in (None, branch)) or (tag and pipeline.get('tag') != tag):
-                continue
-            if pipeline.get('state') == 'errored':
-                return None, None
-            if pipeline.get('state') not in PIPELINE_SETTLED:
-                return pipeline, None
-            workflows = current_workflows(self.workflows(pipeline))
-            if not workflows:
-                created = parse_time(pipeline.get('created_at'))
-                young = created is not None and (now() - created).total_seconds() < grace
-                return (pipeline, workflows) if young else (None, None)
-            if any(not is_finished(w) for w in workflows):
-                return pipeline, workflows
-            return None, None
-        return None, None
-
-
-# ---------------------------------------------------------------------------
-# Waiting
-# ---------------------------------------------------------------------------
-
-def cancel_workflows(module, workflows):
-    for workflow in workflows:
-        module.client.v2.post(_v2.path('workflow', workflow['id'], 'cancel'))
-    return [{'name': w['name'], 'id': w['id']} for w in workflows]
-
-
-def follow(module, reader, result, pipeline, workflows=None, expect_ids=(), replaced=(), released=()):
-    """Wait for the pipeline, put what was seen in result; fail the task unless every workflow is green."""
-    p = module.params
-    success = p['success_statuses']
-
-    def read_final(pipeline, workflows):
-        if pipeline.get('revision') is None and pipeline.get('id'):
-            # The trigger's answer has no branch, tag or revision: read the pipeline once for the record.
-            pipeline = reader.pipeline(pipeline['id'])
-        return pipeline, reader.with_jobs(workflows)
-
-    waited = wait_for_pipeline(
-        lambda: reader.pipeline(pipeline['id']), lambda: reader.workflows(pipeline),
-        p['wait_timeout'], p['poll_interval'], first_workflow_timeout=p['first_workflow_timeout'],
-        stop_on_hold=p['stop_on_hold'], success_statuses=success, pipeline=pipeline, workflows=workflows,
-        expect_ids=expect_ids, replaced=replaced, released=released, read_final=read_final,
-        clock=MONOTONIC, sleep=SLEEP, now=NOW)
-    pipeline = waited['pipeline']
-    outcome = waited['outcome']
-    workflows = waited['workflows']
-    result.update(pipeline=pipeline, workflows=workflows, history=waited['history'],
-                  waited_seconds=waited['waited_seconds'], timed_out=outcome == TIMEOUT,
-                  on_hold=[w['name'] for w in workflows if is_on_hold(w)])
-    for entry in result.get('rerun') or []:
-        if entry['new_workflow_id'] is None:
-            # A rerun CircleCI accepted without naming the new run: it is the current run of that name.
-            run = next((w for w in workflows if w['name'] == entry['name'] and w['id'] != entry['workflow_id']), None)
-            entry['new_workflow_id'] = run['id'] if run else None
-    name = 'pipeline %s of %s' % (pipeline.get('number'), pipeline.get('project_slug') or reader.slug)
-    url = pipeline.get('url') or pipeline.get('id')
-    ref = describe_ref(pipeline if pipeline.get('branch') or pipeline.get('tag') else p)
-    last_error = waited['last_error']
-    if outcome == POLL_FAILED:
-        result.update(last_error.result())
-        fail(module, 'Gave up waiting for %s after %d failed reads in a row (%ds into the wait); the last: %s: %s'
-             % (name, MAX_FAILED_POLLS, int(round(waited['waited_seconds'])), last_error, url), result)
-    if outcome == ERRORED:
-        fail(module, '%s errored, so no workflow ran: %s (%s)' % (capital(name), error_messages(pipeline), url), result)
-    if outcome == NO_WORKFLOW:
-        fail(module, '%s: no workflow ran for this pipeline within %ds of its creation (do the workflow filters of '
-             'the configuration match %s?): %s' % (capital(name), p['first_workflow_timeout'], ref, url), result)
-    red = not_green(workflows, success)
-    if outcome == TIMEOUT:
-        unfinished = [w for w in workflows if not is_finished(w)]
-        msg = 'Timed out after %ds waiting for %s (state %s%s%s)' % (
-            int(round(waited['waited_seconds'])), name, pipeline.get('state'),
-            '; unfinished: ' + describe_workflows(unfinished) if unfinished else '',
-            '; not successful: ' + describe_workflows(red) if red else '')
-        if p['cancel_on_timeout'] and unfinished:
-            result['canceled'] = cancel_workflows(module, unfinished)
-            msg += '; canceled %s (cancel_on_timeout=true)' % ', '.join(w['name'] for w in unfinished)
-        elif unfinished:
-            msg += '; the workflows keep running (set cancel_on_timeout to cancel them)'
-        if last_error is not None:
-            msg += '; the last read failed: %s' % last_error
-        fail(module, msg + ': %s' % url, result)
-    if red:
-        details = []
-        for workflow in red:
-            failed_jobs = [j['name'] for j in workflow.get('jobs') or [] if j.get('status') in FAILED_JOB_STATUSES]
-            details.append('%s %s%s (%s)' % (workflow['name'], workflow['status'],
-                                             ', failed jobs: %s' % ', '.join(failed_jobs) if failed_jobs else '',
-                                             workflow.get('url')))
-        fail(module, '%s: %d of %d workflows did not succeed (expected %s): %s' % (
-            capital(name), len(red), len(workflows), ' or '.join(success), '; '.join(details)), result)
-    if outcome == ON_HOLD:
-        result['msg'] = '%s waits for an approval in %s' % (capital(name), ', '.join(result['on_hold']))
-    else:
-        result['msg'] = '%s: every workflow succeeded (%s)' % (capital(name), ', '.join(w['name'] for w in workflows))
-    return result
-
-
-# ---------------------------------------------------------------------------
-# States
+# Writes, and the wait after them
 # ---------------------------------------------------------------------------
 
 def post_trigger(module, plan):
@@ -847,9 +654,28 @@ def post_trigger(module, plan):
     return answer, 'classic'
 
 
+def cancel_workflows(module, workflows):
+    for workflow in workflows:
+        module.client.v2.post(_v2.path('workflow', workflow['id'], 'cancel'))
+    return [{'name': w['name'], 'id': w['id']} for w in workflows]
+
+
+def wait(module, reader, result, pipeline, workflows=None, expect_ids=(), replaced=(), released=()):
+    """Follow the pipeline (_pipeline_wait.follow); fail the task unless every workflow is green or on hold."""
+    msg = follow(reader, module.params, result, pipeline, workflows, expect_ids=expect_ids, replaced=replaced,
+                 released=released, cancel=lambda unfinished: cancel_workflows(module, unfinished),
+                 clock=MONOTONIC, sleep=SLEEP, now=NOW)
+    if msg is not None:
+        fail(module, msg, result)
+
+
+# ---------------------------------------------------------------------------
+# States
+# ---------------------------------------------------------------------------
+
 def trigger(module, plan):
     p = module.params
-    reader = Reader(module)
+    reader = PipelineReader(module.client, module.project)
     result = dict(changed=True, project=reader.slug)
     ref = describe_ref(p)
     if p['unless_running']:
@@ -862,7 +688,7 @@ def trigger(module, plan):
             if workflows is not None:
                 result['workflows'] = workflows
             if p['wait'] and not module.check_mode:
-                follow(module, reader, result, pipeline, workflows)
+                wait(module, reader, result, pipeline, workflows)
             return result
     if module.check_mode:
         # Nothing was triggered, so there is no pipeline to name: null, as circleci_build's build.
@@ -883,7 +709,7 @@ def trigger(module, plan):
                   msg='Triggered pipeline %s of %s (%s) through %s' % (
                       pipeline.get('number'), reader.slug, ref, 'pipeline/run' if endpoint == 'run' else '/pipeline'))
     if p['wait']:
-        follow(module, reader, result, pipeline)
+        wait(module, reader, result, pipeline)
     return result
 
 
@@ -891,11 +717,17 @@ def phases(workflows):
     return dict((w['name'], w['status']) for w in workflows)
 
 
+def named(module):
+    """(reader, pipeline, its current workflows): the pipeline that approve, rerun and cancel act on."""
+    reader = PipelineReader(module.client, module.project)
+    pipeline = reader.named_pipeline(module.params.get('pipeline_id'), module.params.get('pipeline_number'))
+    return reader, pipeline, reader.current_workflows(pipeline)
+
+
 def approve(module):
     p = module.params
-    reader = Reader(module)
-    pipeline = reader.named_pipeline()
-    workflows = reader.with_jobs(current_workflows(reader.workflows(pipeline)))
+    reader, pipeline, workflows = named(module)
+    workflows = reader.with_jobs(workflows)
     result = dict(changed=False, project=pipeline.get('project_slug') or reader.slug, pipeline=pipeline,
                   workflows=workflows, approved=[])
     name = 'pipeline %s of %s' % (pipeline.get('number'), result['project'])
@@ -930,15 +762,13 @@ def approve(module):
         '%s of workflow %s' % (a['job'], a['workflow']) for a in result['approved']), name)
     if p['wait']:
         before = [dict((k, v) for k, v in w.items() if k != 'jobs') for w in workflows]
-        follow(module, reader, result, pipeline, before, released=[w['id'] for w, dummy in pending])
+        wait(module, reader, result, pipeline, before, released=[w['id'] for w, dummy in pending])
     return result
 
 
 def rerun(module):
     p = module.params
-    reader = Reader(module)
-    pipeline = reader.named_pipeline()
-    workflows = current_workflows(reader.workflows(pipeline))
+    reader, pipeline, workflows = named(module)
     result = dict(changed=False, project=pipeline.get('project_slug') or reader.slug, pipeline=pipeline,
                   workflows=workflows, rerun=[])
     name = 'pipeline %s of %s' % (pipeline.get('number'), result['project'])
@@ -954,7 +784,7 @@ def rerun(module):
     if not to_rerun:
         result['msg'] = 'No workflow of %s failed: nothing to rerun' % name
         if p['wait'] and not module.check_mode:
-            follow(module, reader, result, pipeline, workflows)
+            wait(module, reader, result, pipeline, workflows)
         return result
     result['changed'] = True
     if module.check_mode:
@@ -963,7 +793,7 @@ def rerun(module):
     body = {'from_failed': True} if p['from_failed'] else {}
     for entry in result['rerun']:
         answer = module.client.v2.post(_v2.path('workflow', entry['workflow_id'], 'rerun'), body=body,
-                                    expect='object')
+                                       expect='object')
         # Today's reference answers {"workflow_id": <the new run>}; recorded 2020 traffic answered
         # {"message": "Accepted."} without it. Then the new run is the newest workflow of that name in the
         # pipeline: the wait goes on until one that is not the failed run is listed (replaced).
@@ -973,14 +803,12 @@ def rerun(module):
     if p['wait']:
         new_ids = [e['new_workflow_id'] for e in result['rerun'] if e['new_workflow_id']]
         replaced = [e['workflow_id'] for e in result['rerun'] if not e['new_workflow_id']]
-        follow(module, reader, result, pipeline, expect_ids=new_ids, replaced=replaced)
+        wait(module, reader, result, pipeline, expect_ids=new_ids, replaced=replaced)
     return result
 
 
 def cancel(module):
-    reader = Reader(module)
-    pipeline = reader.named_pipeline()
-    workflows = current_workflows(reader.workflows(pipeline))
+    reader, pipeline, workflows = named(module)
     to_cancel, after = plan_cancel(workflows)
     result = dict(changed=bool(to_cancel), project=pipeline.get('project_slug') or reader.slug, pipeline=pipeline,
                   workflows=workflows, canceled=[{'name': w['name'], 'id': w['id']} for w in to_cancel])

@@ -175,28 +175,17 @@ failing_tests:
       message: "AssertionError: expected 302, got 200"
 '''
 
-from ansible_collections.ciops.circleci.plugins.module_utils import _v2
+from ansible_collections.ciops.circleci.plugins.module_utils._checks import check_positive_int, check_uuid, check_workers
+from ansible_collections.ciops.circleci.plugins.module_utils._concurrent import map_concurrently
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
 from ansible_collections.ciops.circleci.plugins.module_utils._module import CircleCIModule
-from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import (
-    check_pipeline_number,
-    check_uuid,
-    current_workflows,
-    map_concurrently,
-    normalize_job,
-    normalize_pipeline,
-    normalize_workflow,
-    summarise_tests,
-    summarize,
-    web_root,
-)
+from ansible_collections.ciops.circleci.plugins.module_utils._pipeline_reader import PipelineReader
+from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import pipeline_status
 from ansible_collections.ciops.circleci.plugins.module_utils._project import parse_project_slug
+from ansible_collections.ciops.circleci.plugins.module_utils._tests import job_test_counts
 
-MAX_WORKERS = 32
 # Jobs whose test results are complete.
 JOB_FINISHED = frozenset(('success', 'failed', 'canceled', 'infrastructure_fail', 'timedout', 'terminated-unknown'))
-HINT_PIPELINE = {404: 'check pipeline_id: CircleCI has no such pipeline, or the token cannot see it'}
-HINT_NUMBER = {404: 'check pipeline_number and the project: CircleCI has no such pipeline in it'}
 
 
 def check_params(params, project):
@@ -205,69 +194,44 @@ def check_params(params, project):
         if params.get('branch') is not None:
             raise CircleCIError('branch selects the newest pipeline of a branch; pipeline_id already names one')
     elif params.get('pipeline_number') is not None:
-        check_pipeline_number(params['pipeline_number'])
+        check_positive_int('pipeline_number', params['pipeline_number'])
         if params.get('branch') is not None:
             raise CircleCIError('branch selects the newest pipeline of a branch; pipeline_number already names one')
     if project is None and params.get('pipeline_id') is None:
         raise CircleCIError('Name the project (project_slug, or username and project), or give pipeline_id')
     if params.get('branch') == '':
         raise CircleCIError('branch must not be empty')
-    workers = params['workers']
-    if workers is None or not 1 <= workers <= MAX_WORKERS:
-        raise CircleCIError('workers must be an integer from 1 to %d, got %r' % (MAX_WORKERS, workers))
+    check_workers(params['workers'])
 
 
-def find_pipeline(module, web):
-    p = module.params
-    client = module.client
-    slug = module.project.slug if module.project is not None else None
-    if p.get('pipeline_id'):
-        raw = client.v2.get(_v2.path('pipeline', check_uuid('pipeline_id', p['pipeline_id'])),
-                         hints=HINT_PIPELINE)
-        pipeline = normalize_pipeline(raw, web, slug)
-        if slug and pipeline.get('project_slug') and pipeline['project_slug'].lower() != slug.lower():
-            raise CircleCIError('Pipeline %s belongs to %s, not to %s: check pipeline_id and the project'
-                                % (pipeline['id'], pipeline['project_slug'], slug))
-        return pipeline
-    if p.get('pipeline_number') is not None:
-        raw = client.v2.get(client.v2.project(module.project, 'pipeline', str(p['pipeline_number'])),
-                         hints=HINT_NUMBER)
-        return normalize_pipeline(raw, web, slug)
-    params = {'branch': p['branch']} if p.get('branch') else None
-    page = client.v2.get(client.v2.project(module.project, 'pipeline'), params=params, expect='page')
-    return normalize_pipeline(page['items'][0], web, slug) if page['items'] else None
-
-
-def read_tests(client, project, job_number):
-    return client.v2.paginate(client.v2.project(project, str(job_number), 'tests'))
+def find_pipeline(reader, params):
+    """The pipeline of pipeline_id or pipeline_number, or the newest one (of the branch); None if there is none."""
+    if params.get('pipeline_id') or params.get('pipeline_number') is not None:
+        return reader.named_pipeline(params.get('pipeline_id'), params.get('pipeline_number'))
+    return next(reader.newest_page(params.get('branch') or None), None)
 
 
 def run(module):
     p = module.params
     check_params(p, module.project)
     client = module.client
-    web = web_root(client.root)
-    pipeline = find_pipeline(module, web)
-    result = dict(changed=False, project=module.project.slug if module.project is not None else None,
-                  pipeline=pipeline, status=None, workflows=[])
+    reader = PipelineReader(client, module.project)
+    pipeline = find_pipeline(reader, p)
+    result = dict(changed=False, project=reader.slug, pipeline=pipeline, status=None, workflows=[])
     if p['tests']:
         result.update(tests=dict(total=0, passed=0, failed=0, skipped=0), failing_tests=[])
     if pipeline is None:
         return result
     result['project'] = pipeline.get('project_slug') or result['project']
-    items = client.v2.paginate(_v2.path('pipeline', pipeline['id'], 'workflow'))
-    workflows = current_workflows([normalize_workflow(w, web, pipeline.get('project_slug'), pipeline.get('number'))
-                                   for w in items])
-    for workflow in workflows:
-        workflow['jobs'] = [normalize_job(j) for j in client.v2.paginate(_v2.path('workflow', workflow['id'], 'job'))]
-    result.update(workflows=workflows, status=summarize(pipeline.get('state'), workflows))
+    workflows = reader.with_jobs(reader.current_workflows(pipeline))
+    result.update(workflows=workflows, status=pipeline_status(pipeline.get('state'), workflows))
     if not p['tests']:
         return result
     project = module.project or parse_project_slug(pipeline['project_slug'])
     jobs = [(w, j) for w in workflows for j in w['jobs'] if j.get('job_number') is not None and j.get('status') in JOB_FINISHED]
-    answers = map_concurrently(client, lambda wj: read_tests(client, project, wj[1]['job_number']), jobs, p['workers'])
+    answers = map_concurrently(client, lambda wj: reader.tests(project, wj[1]['job_number']), jobs, p['workers'])
     for (workflow, job), tests in zip(jobs, answers):
-        counts, failing = summarise_tests(tests)
+        counts, failing = job_test_counts(tests)
         job['tests'] = counts
         for key in result['tests']:
             result['tests'][key] += counts[key]

@@ -22,7 +22,7 @@ import pytest
 
 import rellib
 
-from ansible_collections.ciops.circleci.plugins.module_utils._pipelines import MAX_FAILED_POLLS
+from ansible_collections.ciops.circleci.plugins.module_utils._polling import MAX_FAILED_POLLS
 
 HTML_PAGE = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>'
 READS = {

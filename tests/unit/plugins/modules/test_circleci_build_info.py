@@ -10,7 +10,7 @@ import responses
 
 from ansible_collections.ciops.circleci.plugins.modules import circleci_build_info
 from ansible_collections.ciops.circleci.plugins.module_utils._tests import result_kind
-from ansible_collections.ciops.circleci.plugins.modules.circleci_build_info import summarise_tests
+from ansible_collections.ciops.circleci.plugins.modules.circleci_build_info import build_test_summary
 
 from .conftest import API, TOKEN
 
@@ -133,12 +133,12 @@ def test_result_kind(word, kind):
 
 
 def test_summary_counts_tests_without_result_as_none_and_failing():
-    summary = summarise_tests({'tests': [{'name': 'a'}, {'name': 'b', 'result': 'success'}, 'junk']})
+    summary = build_test_summary({'tests': [{'name': 'a'}, {'name': 'b', 'result': 'success'}, 'junk']})
     assert summary['counts'] == {'none': 1, 'success': 1}
     assert summary['total'] == 2
     assert summary['failing'] == [{'name': 'a', 'classname': None, 'file': None, 'result': None, 'message': None}]
 
 
 def test_summary_of_an_unexpected_answer_is_empty():
-    assert summarise_tests(None) == {'total': 0, 'counts': {}, 'passed': 0, 'skipped': 0, 'failing': []}
-    assert summarise_tests({'tests': None})['total'] == 0
+    assert build_test_summary(None) == {'total': 0, 'counts': {}, 'passed': 0, 'skipped': 0, 'failing': []}
+    assert build_test_summary({'tests': None})['total'] == 0

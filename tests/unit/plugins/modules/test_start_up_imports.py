@@ -34,7 +34,7 @@ NOT_AT_START_UP = {
     'cryptography': 'only circleci_ssh_key needs it, and only to read a key (_sshkey.cryptography_import_error)',
     'html': 'only scrubbing a secret out of an error message needs it (_errors._encodings)',
     'html.entities': 'a table of 2,000 entries that html pulls in',
-    'concurrent.futures': 'only reading several things at once needs it (_pipelines.map_concurrently)',
+    'concurrent.futures': 'only reading several things at once needs it (_concurrent.map_concurrently)',
     'yaml': 'no module reads YAML',
 }
 
@@ -81,7 +81,7 @@ def test_scrubbing_a_secret_imports_html():
 
 
 def test_reading_several_things_at_once_imports_concurrent_futures():
-    loaded = modules_after('from %smodule_utils._pipelines import map_concurrently\n'
+    loaded = modules_after('from %smodule_utils._concurrent import map_concurrently\n'
                            'class Client(object):\n'
                            '    def allow_parallel(self, size):\n'
                            '        pass\n'
