@@ -201,42 +201,26 @@ def run_playbook(workdir, text, extra_vars, timeout=180):
     return proc.returncode, proc.stdout
 
 
-# Registers (or updates) the listener as a webhook of the project, as a user's playbook would.
+# Registers the listener as a webhook of the project, as a user's playbook would.
 REGISTER_PLAY = """
 - name: Register the rulebook's listener as a CircleCI webhook
   hosts: localhost
   gather_facts: false
   tasks:
-    - name: The project's id (a webhook's scope is the project UUID)
-      ansible.builtin.uri:
-        url: "{{ sim_root }}/api/v2/project/{{ project_slug }}"
-        headers:
-          Circle-Token: "{{ sim_token }}"
-      register: project
-
     - name: The webhook, pointed at the listener
-      ansible.builtin.uri:
-        url: "{{ sim_root }}/api/v2/webhook"
-        method: POST
-        status_code: 201
-        body_format: json
-        headers:
-          Circle-Token: "{{ sim_token }}"
-        body:
-          name: "{{ webhook_name }}"
-          url: "{{ listener_url }}"
-          events: [workflow-completed]
-          verify_tls: true
-          signing_secret: "{{ signing_secret }}"
-          scope:
-            id: "{{ project.json.id }}"
-            type: project
-      no_log: true
-      register: webhook
+      ciops.circleci.circleci_webhook:
+        api_url: "{{ sim_root }}"
+        api_token: "{{ sim_token }}"
+        project_slug: "{{ project_slug }}"
+        name: "{{ webhook_name }}"
+        url: "{{ listener_url }}"
+        events: [workflow-completed]
+        signing_secret: "{{ signing_secret }}"
+      register: hook
 
     - name: Show the webhook's id
       ansible.builtin.debug:
-        msg: "WEBHOOK-ID={{ webhook.json.id }}"
+        msg: "WEBHOOK-ID={{ hook.webhook.id }}"
 """
 
 TRIGGER_PLAY = """
