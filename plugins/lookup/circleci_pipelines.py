@@ -101,63 +101,25 @@ RETURN = r'''
 _list:
   description:
     - One dictionary per pipeline, newest first, for each project in the order of the terms.
+    - Each is a pipeline in the shape of RV(ciops.circleci.circleci_pipeline#module:pipeline) (C(id), C(number),
+      C(state), C(created_at), C(updated_at), C(url), C(project_slug), C(branch), C(tag), C(revision), C(errors)),
+      with two more keys, RV(_list[].status) and RV(_list[].workflows).
   type: list
   elements: dict
-  contains:
-    id:
-      description: The pipeline's id.
-      type: str
-      sample: 5034460f-c7c4-4c43-9457-de07e2029e7b
-    number:
-      description: The pipeline's number in the project.
-      type: int
-      sample: 43
-    state:
-      description: The pipeline's state, V(created) or V(errored) (or V(setup-pending), V(setup), V(pending)).
-      type: str
-      sample: created
-    status:
-      description: The pipeline in one word (see O(status)).
-      type: str
-      sample: success
-    created_at:
-      description: When it was created.
-      type: str
-      sample: "2026-11-27T10:00:00.000Z"
-    updated_at:
-      description: When it last changed.
-      type: str
-      sample: "2026-11-27T10:00:02.000Z"
-    url:
-      description: Its page in the CircleCI web app.
-      type: str
-      sample: https://app.circleci.com/pipelines/github/acme/app/43
-    project_slug:
-      description: Its project, as V(github/acme/app) or V(circleci/<org-uuid>/<project-uuid>).
-      type: str
-      sample: github/acme/app
-    branch:
-      description: Its branch, or null for a tag.
-      type: str
-      sample: main
-    tag:
-      description: Its tag, or null.
-      type: str
-      sample: null
-    revision:
-      description: The commit it built.
-      type: str
-      sample: 6b1c0a6b4f0e1d3c2b1a09f8e7d6c5b4a3928170
-    errors:
-      description: The pipeline's errors (C(type), C(message)).
-      type: list
-      elements: dict
-      sample: []
-    workflows:
-      description: Its workflows (C(id), C(name), C(status), C(url), C(created_at), C(stopped_at), C(tag), C(pipeline_id)).
-      type: list
-      elements: dict
-      sample:
+  sample:
+    - id: 5034460f-c7c4-4c43-9457-de07e2029e7b
+      number: 43
+      state: created
+      status: success
+      created_at: "2026-11-27T10:00:00.000Z"
+      updated_at: "2026-11-27T10:00:02.000Z"
+      url: https://app.circleci.com/pipelines/github/acme/app/43
+      project_slug: github/acme/app
+      branch: main
+      tag: null
+      revision: 6b1c0a6b4f0e1d3c2b1a09f8e7d6c5b4a3928170
+      errors: []
+      workflows:
         - id: fda08377-fe7e-46b1-8992-3a7aaecac9c3
           name: build-and-test
           status: success
@@ -166,6 +128,17 @@ _list:
           stopped_at: "2026-11-27T10:04:41.000Z"
           tag: null
           pipeline_id: 5034460f-c7c4-4c43-9457-de07e2029e7b
+  contains:
+    status:
+      description: The pipeline in one word (see O(status)).
+      type: str
+      sample: success
+    workflows:
+      description:
+        - Its workflows, the newest run of each name, in the shape of
+          RV(ciops.circleci.circleci_pipeline#module:workflows) without their C(jobs).
+      type: list
+      elements: dict
 '''
 
 from ansible_collections.ciops.circleci.plugins.module_utils._checks import check_positive_int, check_workers
