@@ -104,6 +104,7 @@ def test_tests_read_one_by_one_give_the_same_result(api, run_module):
     (dict(pipeline_id=PID, branch='main'), 'pipeline_id already names one'),
     (dict(project_slug='gh/acme/app', pipeline_number=0), 'pipeline_number must be a positive integer'),
     (dict(project_slug='gh/acme/app', workers=0), 'workers must be an integer from 1 to 32'),
+    (dict(project_slug='gh/acme/app', workers=True), 'workers must be an integer from 1 to 32, got True'),
     (dict(pipeline_id=PID, pipeline_number=3), 'mutually exclusive'),
 ])
 def test_bad_input_fails_before_any_request(api, run_module, kw, message):
