@@ -24,6 +24,7 @@ V1 = '/api/v1.1'
 V2 = '/api/v2'
 APP = V1 + '/project/github/acme/app'
 V2_APP = V2 + '/project/github/acme/app'
+RUNNER = '/api/v3/runner'
 ORG_GLOBAL = 'da6b2a35-8085-4a06-bac8-3aebf6987a25'
 # The seeded GitHub App project (tests/simulator/README.md).
 GHAPP = 'circleci/041bf957-9fbf-4f14-8998-f6a1515102bd/eafdaa3f-a5b1-4ccd-b9a7-77b8db20cd2f'
@@ -113,6 +114,14 @@ PLUGINS = [
            [('GET', V2 + '/webhook', 'page'), ('POST', V2 + '/webhook', 'object')]),
     Plugin('circleci_webhook_info', 'module', dict(project_slug='gh/acme/app'),
            [('GET', V2 + '/project/github/acme/app', 'object'), ('GET', V2 + '/webhook', 'page')]),
+    # The runner API (/api/v3) on the simulator's own address: runner_url is derived from api_url (a host that is not
+    # circleci.com serves it itself, as CircleCI Server does). acme/linux is the seeded resource class.
+    Plugin('circleci_runner_resource_class', 'module', dict(resource_class='acme/new-class', description='new'),
+           [('GET', RUNNER + '/resource', 'page'), ('POST', RUNNER + '/resource', 'object')]),
+    Plugin('circleci_runner_token', 'module', dict(resource_class='acme/linux', nickname='new-host'),
+           [('GET', RUNNER + '/token', 'page'), ('POST', RUNNER + '/token', 'object')]),
+    Plugin('circleci_runner_info', 'module', dict(resource_class='acme/linux'),
+           [('GET', RUNNER, 'page'), ('GET', RUNNER + '/tasks', 'object'), ('GET', RUNNER + '/tasks/running', 'object')]),
     Plugin('circleci_builds', 'lookup', dict(limit=5), [('GET', APP, 'list')], terms=['acme/app']),
     Plugin('circleci_artifacts', 'lookup', dict(build_num=[1, 3], workers=2),
            [('GET', APP + '/3/artifacts', 'list')], terms=['acme/app']),

@@ -86,6 +86,15 @@ KINDS = {
     # The runner API host (derived from api_url when unset): checked when the client is built, before any request.
     'runner_url': [('empty', '', 'R'), ('ftp', 'ftp://runner.example', 'R'), ('query', 'https://runner.example/?x=1', 'R'),
                    ('no-scheme', 'runner.example', 'R'), ('credentials', 'https://user@runner.example', 'R')],
+    # Runner resource classes: <namespace>/<name> of lower-case letters, digits, - and _ (checked locally); whether
+    # the namespace is the organisation's only CircleCI knows: its first read refuses it, before any write.
+    'resource_class': [('empty', '', 'R'), ('one-part', 'acme', 'R'), ('upper', 'Acme/linux', 'R'), ('dot', 'acme/linux.large', 'R'),
+                       ('space', 'acme/li nux', 'R'), ('three-parts', 'acme/a/b', 'R'), ('dict', {'x': 1}, 'R'),
+                       ('unicode', 'acme/' + UNI, 'R'), ('foreign-namespace', 'globex/linux', 'C')],
+    'runner_namespace': [('empty', '', 'R'), ('upper', 'Acme', 'R'), ('slash', 'acme/linux', 'R'), ('dict', {'x': 1}, 'R'),
+                         ('foreign', 'globex', 'C')],
+    'nickname': [('empty', '', 'R'), ('blank', '   ', 'R'), ('newline', 'a\nb', 'R'), ('dict', {'x': 1}, 'C'),
+                 ('unicode', UNI, 'C'), ('huge', HUGE, 'C')],
     'api_token': [('empty', '', 'R'), ('newline', 'tok\nen', 'R'), ('unicode', u'tok\u00e9n', 'R'), ('dict', {'x': 1}, 'C')],
     'timeout': [('zero', 0, 'R'), ('negative', -1, 'R'), ('word', 'abc', 'R')],
     'retries': [('negative', -1, 'R'), ('word', 'abc', 'R')],
@@ -171,6 +180,14 @@ OPTIONS = {
         ('name', 'webhook_name', {}), ('url', 'https_url', {}), ('events', 'webhook_events', {}), ('verify_tls', 'bool', {}),
         ('signing_secret', 'secret_value', {}), ('update_secret', 'choice', {}), ('state', 'choice', {})],
     'circleci_webhook_info': PROJECT + [('name', 'webhook_name', {})],
+    # vcs_type names no project here; it is still a connection option, refused when it is no choice.
+    'circleci_runner_resource_class': [
+        ('vcs_type', 'vcs_type', {}), ('resource_class', 'resource_class', {}), ('description', 'text', {}), ('state', 'choice', {}),
+        ('force', 'bool', {'state': 'absent', 'resource_class': 'acme/linux'})],
+    'circleci_runner_token': [('vcs_type', 'vcs_type', {}), ('resource_class', 'resource_class', {}), ('nickname', 'nickname', {}), ('state', 'choice', {})],
+    'circleci_runner_info': [
+        ('vcs_type', 'vcs_type', {}), ('resource_class', 'resource_class', {}), ('namespace', 'runner_namespace', {'resource_class': None}),
+        ('tasks', 'bool', {})],
     'circleci_builds': [
         ('_terms', 'slug', {}), ('branch', 'branch', {}), ('filter', 'choice', {}), ('limit', 'int_positive', {}),
         ('offset', 'int_offset', {}), ('shallow', 'bool', {}), ('build_num', 'build_num', {})],

@@ -96,6 +96,13 @@ TASKS = r'''
         url: https://127.0.0.1:9/hook
         events: [workflow-completed]
         signing_secret: "{{ signing_secret }}"
+    - name: runner_resource_class
+      ciops.circleci.circleci_runner_resource_class:
+        resource_class: "acme/class-{{ scenario }}"
+    - name: runner_token
+      ciops.circleci.circleci_runner_token:
+        resource_class: acme/linux
+        nickname: "host-{{ scenario }}"
     - name: echo reads and deletes too
       ansible.builtin.uri:
         url: "{{ sim_root }}/_sim/faults"
@@ -124,6 +131,9 @@ TASKS = r'''
     - name: webhook_info
       ciops.circleci.circleci_webhook_info:
         project_slug: gh/acme/app
+    - name: runner_info
+      ciops.circleci.circleci_runner_info:
+        resource_class: acme/linux
     - name: builds lookup
       ansible.builtin.debug:
         msg: "{{ query('ciops.circleci.circleci_builds', 'acme/app', limit=2, api_url=sim_root, api_token=token, retries=0) }}"

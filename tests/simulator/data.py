@@ -210,6 +210,9 @@ PROVIDER = {"github": "GitHub", "bitbucket": "Bitbucket", "circleci": "GitHub"}
 # acme is gh/acme's; globex belongs to an organisation the simulator's user is not in.
 ORG_GLOBEX = "9b1d3c1e-7a0f-4c55-9a51-3d2f2b6a0c11"
 RUNNER_NAMESPACE_SEED = {"acme": ORG_GH_ACME, "globex": ORG_GLOBEX}
+# One resource class, without tokens or runners.
+RUNNER_CLASS_LINUX = "5c0f6a8e-2b1d-4e3f-9a7c-6d5e4f3a2b1c"
+RUNNER_CLASS_SEED = [{"id": RUNNER_CLASS_LINUX, "resource_class": "acme/linux", "description": "Linux hosts"}]
 
 ORG_SEED = [
     {"id": ORG_GH_ACME, "name": "acme", "vcs_type": "github", "slug": "gh/acme"},

@@ -101,10 +101,13 @@ def get_runners(call):
         raise ApiError(400, "give either resource-class or namespace")
     if name is not None:
         _resource_class_name(call.state, name)
-        wanted = lambda r: r["resource_class"] == name  # noqa: E731
     else:
         _namespace(call.state, namespace)
-        wanted = lambda r: r["resource_class"].split("/", 1)[0] == namespace  # noqa: E731
+
+    def wanted(runner: dict) -> bool:
+        if name is not None:
+            return runner["resource_class"] == name
+        return runner["resource_class"].split("/", 1)[0] == namespace
     return 200, {"items": [ser_runner(r) for r in call.state.runner["runners"] if wanted(r)]}
 
 

@@ -191,8 +191,8 @@ class SimState:
             self.webhook_epoch = getattr(self, "webhook_epoch", 0) + 1
             # The runner API (routes_runner): namespaces -> owning organisation, resource classes and
             # tokens by id, connected runners, task counts by resource class.
-            self.runner = {"namespaces": dict(data.RUNNER_NAMESPACE_SEED), "classes": {}, "tokens": {}, "runners": [],
-                           "tasks": {}}
+            self.runner = {"namespaces": dict(data.RUNNER_NAMESPACE_SEED), "tokens": {}, "runners": [], "tasks": {},
+                           "classes": {rc["id"]: dict(rc) for rc in data.RUNNER_CLASS_SEED}}
             self.contexts: dict[str, dict] = {}
             for seed in data.CONTEXT_SEED:
                 self.contexts[seed["id"]] = {

@@ -12,6 +12,8 @@ import pytest
 
 from sim_testlib import PROJECT_TOKEN
 
+SEEDED = {"id": "5c0f6a8e-2b1d-4e3f-9a7c-6d5e4f3a2b1c", "resource_class": "acme/linux", "description": "Linux hosts"}
+
 
 def v3(client, method, path, **kwargs):
     return client.call(method, "/api/v3" + path, **kwargs)
@@ -33,11 +35,11 @@ def test_resource_classes_are_created_listed_and_deleted(client):
     rc = make_class(client)
     assert set(rc) == {"id", "resource_class", "description"} and rc["resource_class"] == "acme/gpu"
     listed = v3(client, "GET", "/runner/resource?namespace=acme").get_json()
-    assert listed == {"items": [rc]}
+    assert listed == {"items": [SEEDED, rc]}
     again = v3(client, "POST", "/runner/resource", json={"resource_class": "acme/gpu", "description": ""})
     assert again.status_code == 400 and "already exists" in again.get_json()["message"]
     assert v3(client, "DELETE", "/runner/resource/" + rc["id"]).status_code == 200
-    assert v3(client, "GET", "/runner/resource?namespace=acme").get_json() == {"items": []}
+    assert v3(client, "GET", "/runner/resource?namespace=acme").get_json() == {"items": [SEEDED]}
     assert v3(client, "DELETE", "/runner/resource/" + rc["id"]).status_code == 404
 
 
@@ -61,7 +63,7 @@ def test_a_class_with_tokens_is_deleted_only_by_force(client):
     refused = v3(client, "DELETE", "/runner/resource/" + rc["id"])
     assert refused.status_code == 400 and "has 2 token(s)" in refused.get_json()["message"]
     assert v3(client, "DELETE", "/runner/resource/%s/force" % rc["id"]).status_code == 200
-    assert client.state.runner["tokens"] == {} and client.state.runner["classes"] == {}
+    assert client.state.runner["tokens"] == {} and list(client.state.runner["classes"].values()) == [SEEDED]
 
 
 def test_the_token_value_is_shown_only_in_the_answer_to_its_post(client):
@@ -79,8 +81,8 @@ def test_the_token_value_is_shown_only_in_the_answer_to_its_post(client):
 def test_a_connected_runner_is_listed_by_class_and_by_namespace(client):
     make_class(client)
     token = make_token(client)
-    runner = client.control("POST", "/runner/connect", json={"token": token["token"], "hostname": "web-01.example",
-                                                              "name": "web-01", "version": "3.0.24"}).get_json()
+    body = {"token": token["token"], "hostname": "web-01.example", "name": "web-01", "version": "3.0.24"}
+    runner = client.control("POST", "/runner/connect", json=body).get_json()
     assert runner["resource_class"] == "acme/gpu" and runner["version"] == "3.0.24" and runner["last_used"] is None
     by_class = v3(client, "GET", "/runner?resource-class=acme/gpu").get_json()["items"]
     assert by_class == [runner] and v3(client, "GET", "/runner?namespace=acme").get_json()["items"] == [runner]
@@ -119,4 +121,4 @@ def test_reset_forgets_runner_records_and_requests_are_logged(client):
     log = client.log()
     assert log[-1]["method"] == "POST" and log[-1]["path"] == "/api/v3/runner/resource"
     client.control("POST", "/reset")
-    assert client.state.runner["classes"] == {} and client.state.runner["namespaces"]["acme"]
+    assert list(client.state.runner["classes"].values()) == [SEEDED] and client.state.runner["namespaces"]["acme"]
