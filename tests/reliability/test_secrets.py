@@ -271,5 +271,21 @@ def test_no_secret_anywhere(run, what):
                 assert marker not in text, '%s shows part of the %s (%s)' % (where, what, marker)
 
 
+# The simulator's runner tokens are "simrunner_" and 48 hex digits (tests/simulator/routes_runner.py).
+RUNNER_TOKEN_RE = re.compile(r'simrunner_[0-9a-f]{48}')
+
+
+def test_a_runner_token_value_is_shown_only_as_the_result_of_the_run_that_created_it(run):
+    """The healthy host creates one runner token; its value appears in no other form and nowhere else
+    (the echo hosts' POSTs fail, so they create none): not in stderr, not in another task, not in the log."""
+    values = set(RUNNER_TOKEN_RE.findall(run['out'] + run['err']))
+    assert len(values) == 1, values
+    value = values.pop()
+    created = tasks_of(run['out'])['runner_token']
+    assert run['out'].count(value) == created.count('"token": "%s"' % value) >= 1
+    assert value not in run['err']
+    assert value not in json.dumps(run['log'])
+
+
 def test_the_token_travelled_only_in_the_header(run):
     assert run['log'] and all(r['token_header'] and not r['token_in_query'] for r in run['log'])
