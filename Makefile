@@ -218,8 +218,9 @@ SIM_PORT ?= 8765
 simulator: $(VENV_STAMP)
 	$(VENV)/bin/python tests/simulator/server.py --port $(SIM_PORT) --verbose
 
-bench: $(VENV_STAMP) sync
-	hack/run-bench.sh
+# bench_eda.py runs ansible-rulebook and the sources from the eda venv.
+bench: $(VENV_STAMP) $(VENV_EDA_STAMP) sync
+	EDA_VENV=$(VENV_EDA) hack/run-bench.sh
 
 # ---------------------------------------------------------------- housekeeping
 clean:

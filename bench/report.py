@@ -32,6 +32,7 @@ AREAS = (
     ('bench_pipelines.py', 'pipelines'),
     ('bench_contexts.py', 'contexts'),
     ('bench_startup.py', 'startup'),
+    ('bench_eda.py', 'eda'),
 )
 DASH = '\u2013'
 
@@ -75,6 +76,8 @@ def ansible_core_version():
 def number(value, unit):
     if unit == 's':
         return '%.2f' % value if abs(value) < 10 else '%.1f' % value
+    if unit.endswith('/s'):
+        return '%.0f' % value
     return '%.1f' % value
 
 
@@ -88,6 +91,14 @@ def cell(text):
     return (text or '').replace('|', '/').replace('\n', ' ')
 
 
+def times(numerator, denominator):
+    """'54.2x', or '0.96x' below 1 (where one decimal would round a loss away)."""
+    if denominator <= 0:
+        return 'n/a'
+    value = numerator / denominator
+    return ('%.2fx' if value < 1 else '%.1fx') % value
+
+
 def row_table(rows):
     lines = ['| row | ours (median, min%smax) | baseline (median, min%smax) | ratio | requests (ours / baseline) '
              '| bound |' % (DASH, DASH),
@@ -98,7 +109,12 @@ def row_table(rows):
         if base:
             base_text = '%s: %s' % (base['label'], spread(base['values'], unit))
             ours_median = statistics.median(ours['values'])
-            ratio = ('%.1fx' % (statistics.median(base['values']) / ours_median)) if ours_median > 0 else 'n/a'
+            base_median = statistics.median(base['values'])
+            if unit.endswith('/s'):
+                # A rate: more is better, so the ratio is ours over the baseline's.
+                ratio = times(ours_median, base_median)
+            else:
+                ratio = times(base_median, ours_median)
         else:
             base_text, ratio = row.get('note') or 'none', '-'
         requests = ours.get('requests') or '-'
@@ -156,7 +172,8 @@ def render(records, args):
            'the command shown in its section (standalone, `.venv/bin/python bench/bench_<name>.py` starts its own '
            'simulator).' % ', '.join('`%s`' % name for dummy, name in AREAS), '',
            'How to read the tables: *ours* is the collection, *baseline* what it is compared with (each section says '
-           'what that is); *ratio* is the baseline\'s median over ours (how many times faster ours is); *requests* '
+           'what that is); *ratio* is the baseline\'s median over ours (how many times faster ours is; for a rate '
+           'such as deliveries per second, ours over the baseline\'s); *requests* '
            'are counted from the simulator\'s request log (`GET /_sim/requests`), the same in every repetition '
            'unless a range is shown; the last column is the bound past which the benchmark fails.', '']
     for bench, name in AREAS:

@@ -85,8 +85,8 @@ def make_pki(folder, name='eda'):
 
 # ---------------------------------------------------------------- the eda venv
 def eda_venv():
-    """The venv `make venv-eda` made (ansible-rulebook, ansible-core, requests): $EDA_VENV, else
-    .venv-eda of the checkout this copy came from is not known, so EDA_VENV is required."""
+    """The venv `make venv-eda` made (ansible-rulebook, ansible-core, requests): $EDA_VENV (the build copy
+    does not know where the checkout's .venv-eda is)."""
     venv = os.environ.get('EDA_VENV')
     if not venv or not os.path.isfile(os.path.join(venv, 'bin', 'ansible-rulebook')):
         raise RuntimeError('EDA_VENV=%r holds no bin/ansible-rulebook: run `make eda` (it makes .venv-eda from '
@@ -100,10 +100,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def simulator(ca_file, *extra):
+# The folder that holds ansible_collections/ciops/circleci for ansible-rulebook and the playbooks: the
+# copy these tests run from, unless set (bench/bench_eda.py runs from a checkout and sets it).
+COLLECTIONS = None
+
+
+def collections_path():
+    """The folder that holds ansible_collections/ciops/circleci."""
+    return COLLECTIONS or os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION)))
+
+
+def simulator(ca_file, *extra, **options):
     """The simulator of this copy, trusting ``ca_file`` for its webhook deliveries, with short jobs."""
     return SimulatorProcess('--build-seconds', '0.3', '--compile-seconds', '0.2', '--webhook-ca', ca_file,
-                            *extra, token=TOKEN)
+                            *extra, token=TOKEN, **options)
 
 
 # ---------------------------------------------------------------- ansible-rulebook
@@ -114,7 +124,7 @@ class Rulebook(object):
     ansible-galaxy to find the collection's source, and run_playbook runs ansible-playbook from PATH),
     ANSIBLE_COLLECTIONS_PATH the collection copy only."""
 
-    def __init__(self, workdir, rulebook, variables, inventory, verbosity='-v', env=None, cwd=None):
+    def __init__(self, workdir, rulebook, variables, inventory, verbosity='-v', env=None, cwd=None, collections=None):
         venv = eda_venv()
         self.workdir = str(workdir)
         self.output = os.path.join(self.workdir, 'ansible-rulebook.log')
@@ -124,7 +134,7 @@ class Rulebook(object):
         full_env = dict((k, v) for k, v in os.environ.items()
                         if not k.startswith(('ANSIBLE_', 'CIRCLECI_', 'CIRCLE_', 'PYTHON')))
         full_env.update(PATH=os.path.join(venv, 'bin') + os.pathsep + os.environ.get('PATH', ''),
-                        ANSIBLE_COLLECTIONS_PATH=os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION))),
+                        ANSIBLE_COLLECTIONS_PATH=collections or collections_path(),
                         ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='False', ANSIBLE_NOCOLOR='1',
                         ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_RETRY_FILES_ENABLED='False',
                         PYTHONDONTWRITEBYTECODE='1')
@@ -178,7 +188,7 @@ class Rulebook(object):
 def playbook_env(extra=None):
     """ansible-playbook of the dev venv with the collection copy, no colour, no noise."""
     env = dict(os.environ)
-    env.update(ANSIBLE_COLLECTIONS_PATH=os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION))),
+    env.update(ANSIBLE_COLLECTIONS_PATH=collections_path(),
                ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='False', ANSIBLE_LOCALHOST_WARNING='False',
                ANSIBLE_INVENTORY_UNPARSED_WARNING='False')
     env.update(extra or {})
