@@ -129,6 +129,17 @@ def test_the_normalised_shapes_are_the_documented_ones():
     assert sorted(listed['sample'][0]) == sorted(pl.PIPELINE_FIELDS + ('status', 'workflows'))
 
 
+def test_the_slug_of_an_answer_is_read_by_the_one_slug_parser():
+    org, prj = '9A3C1F0E-2B7D-4C55-8E11-0F6B2D9C7A41', '5D7F2E8A-61B4-4F0C-9D3E-7A2B1C0E9F58'
+    assert pl.canonical_slug('gh/acme/app') == 'github/acme/app'
+    assert pl.canonical_slug('bb/acme/lib') == 'bitbucket/acme/lib'
+    assert pl.canonical_slug('github/acme/app') == 'github/acme/app'
+    assert pl.canonical_slug('circleci/%s/%s' % (org, prj)) == 'circleci/%s/%s' % (org.lower(), prj.lower())
+    # What the parser refuses is kept as CircleCI wrote it.
+    for kept in ('circleci/o/p', 'gh/acme', 'x/acme/app', '', None, 42):
+        assert pl.canonical_slug(kept) == kept
+
+
 def test_normalize_workflow_and_job():
     wf = pl.normalize_workflow({'id': 'w1', 'name': 'build', 'status': 'success', 'pipeline_number': 43,
                                 'project_slug': 'gh/acme/app', 'pipeline_id': 'p1', 'extra': 1}, 'https://w')
