@@ -81,13 +81,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 export ANSIBLE_NOCOLOR ?= $(if $(CI),1,)
 export PY_COLORS ?= $(if $(CI),0,)
 
-LAYERS := unit reliability docs-examples lint eda-lint docs units sanity integration molecule artifact py311
+LAYERS := unit reliability docs-examples lint eda-lint eda docs units sanity integration molecule artifact py311
 # Two lanes run side by side (hack/run-layers.py): the CPU-bound layers, and
 # the integration layers, which mostly wait for the simulator. Measured on the
 # 2-core machine: see the closing table of `make test` (and the README).
 # A third lane starves the integration targets' timing-sensitive waits of
 # CPU, so they stay together.
-LANES := unit,reliability,docs-examples,lint,eda-lint,docs,units,sanity,molecule,artifact integration,py311
+LANES := unit,reliability,docs-examples,lint,eda-lint,docs,units,sanity,molecule,artifact,eda integration,py311
 
 .PHONY: test venv venv311 sync unit sanity units integration lint docs molecule py311 \
 	docs-html artifact demo simulator bench lock clean distclean reliability mutants
