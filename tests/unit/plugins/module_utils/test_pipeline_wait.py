@@ -237,6 +237,15 @@ def test_timeout_polls_last_at_the_deadline():
     assert len(fake.reads) == 3
 
 
+def test_less_than_a_second_left_still_gets_its_poll():
+    clock = FakeClock()
+    fake = FakePipeline(clock, workflows={'build': [(0, 'running')]})
+    out = wait(fake, clock, pipeline={'id': 'p1', 'state': 'created'}, timeout=10.5)
+    # 5 s, 5 s, then the half second left: the last poll happens at the deadline.
+    assert clock.sleeps == [5.0, 5.0, 0.5]
+    assert out['outcome'] == pw.TIMEOUT and len(fake.reads) == 3
+
+
 def test_the_interval_grows_after_the_first_minute():
     clock = FakeClock()
     fake = FakePipeline(clock, workflows={'build': [(0, 'running'), (300, 'success')]})

@@ -321,3 +321,6 @@ def test_md5_fingerprint_rejects_a_line_without_key():
         md5_fingerprint('ssh-ed25519')
     with pytest.raises(CircleCIError, match='^Not an OpenSSH public key line: the key part is not base64$'):
         md5_fingerprint('ssh-ed25519 not*base64')
+    # Characters outside base64 are refused, not skipped (skipped, 'AAAA*AAAA' would read as 'AAAAAAAA').
+    with pytest.raises(CircleCIError, match='^Not an OpenSSH public key line: the key part is not base64$'):
+        md5_fingerprint('ssh-ed25519 AAAA*AAAA')

@@ -206,3 +206,12 @@ def test_a_404_on_create_names_the_owner_options(api, run_module):
     assert result['msg'] == ('CircleCI answered 404 Not Found for POST /api/v2/context: check owner_slug (e.g. '
                              'gh/acme) or owner_id and owner_type, and that the token (a personal API token) can see '
                              'the organization')
+
+
+def test_a_context_with_one_variable_names_it_as_one(api, run_module):
+    api.add(responses.GET, V2 + '/context', json=page([CONTEXT]))
+    api.add(responses.GET, VARS, json=page([{'variable': 'A', 'context_id': CTX_ID}]))
+    result = run_module(mod, dict(name='deploy', owner_slug='gh/acme', state='absent'))
+    assert result['failed'] is True
+    assert result['msg'] == ('context deploy of gh/acme still has 1 environment variable (A); set force: true '
+                             'to delete the context and it')

@@ -303,6 +303,7 @@ def test_post_failure_does_not_leak_the_value(api, run_module):
     (dict(variables=[dict(name='OK', value='1'), dict(name='B A D', value='1')]), "Invalid environment variable name 'B A D'"),
     (dict(variables=[dict(name='N', value=42)]), 'value of N must be a string; quote it (got int)'),
     (dict(variables=[dict(name='N')]), 'value of N is required when its state is present'),
+    (dict(variables=[dict(value='x')]), 'missing required arguments: name found in variables'),
     (dict(name='A', value='x', variables=[dict(name='B', value='y')]), 'parameters are mutually exclusive: name|variables'),
     (dict(), 'one of the following is required: name, variables'),
     (dict(name='A', value='x', update_values='sometimes'), 'value of update_values must be one of'),

@@ -121,3 +121,12 @@ def test_plan():
     assert mod.plan_token(tokens, 'new', 'present') == ('create', [])
     assert mod.plan_token(tokens, 'web-01', 'absent') == ('delete', [record('t1')])
     assert mod.plan_token(tokens, 'new', 'absent') == (None, [])
+
+
+@pytest.mark.parametrize('missing', ['resource_class', 'nickname'])
+def test_resource_class_and_nickname_are_required(api, run_module, missing):
+    args = dict(ARGS)
+    del args[missing]
+    result = run_module(mod, args)
+    assert result['failed'] is True and result['msg'] == 'missing required arguments: %s' % missing
+    assert len(api.calls) == 0

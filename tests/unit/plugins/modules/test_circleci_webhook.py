@@ -373,7 +373,8 @@ def test_a_missing_project_fails_naming_it(api, run_module):
 
 @pytest.mark.parametrize('url', [
     'http://eda.example.com/hook', 'ftp://eda.example.com/', 'https://', 'eda.example.com/hook', '',
-    'https://eda.example.com:99999/hook', 'https://eda example.com/hook', 'https://eda.example.com/a\nb'])
+    'https://eda.example.com:99999/hook', 'https://eda example.com/hook', 'https://eda.example.com/a\nb',
+    'https://eda.example.com/a\x7fb'])
 def test_a_url_that_is_not_https_is_refused_before_any_request(api, run_module, url):
     result = run_module(mod, dict(ARGS, url=url))
     assert result['failed'] is True
