@@ -114,6 +114,8 @@ PLUGINS = [
            [('GET', V2 + '/webhook', 'page'), ('POST', V2 + '/webhook', 'object')]),
     Plugin('circleci_webhook_info', 'module', dict(project_slug='gh/acme/app'),
            [('GET', V2 + '/project/github/acme/app', 'object'), ('GET', V2 + '/webhook', 'page')]),
+    Plugin('circleci_project_settings', 'module', dict(project_slug='gh/acme/app', build_fork_prs=True),
+           [('GET', V2_APP + '/settings', 'object'), ('PATCH', V2_APP + '/settings', 'object')]),
     # The runner API (/api/v3) on the simulator's own address: runner_url is derived from api_url (a host that is not
     # circleci.com serves it itself, as CircleCI Server does). acme/linux is the seeded resource class.
     Plugin('circleci_runner_resource_class', 'module', dict(resource_class='acme/new-class', description='new'),

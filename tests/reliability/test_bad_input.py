@@ -180,6 +180,10 @@ OPTIONS = {
         ('name', 'webhook_name', {}), ('url', 'https_url', {}), ('events', 'webhook_events', {}), ('verify_tls', 'bool', {}),
         ('signing_secret', 'secret_value', {}), ('update_secret', 'choice', {}), ('state', 'choice', {})],
     'circleci_webhook_info': PROJECT + [('name', 'webhook_name', {})],
+    'circleci_project_settings': PROJECT + [(_setting, 'bool', {}) for _setting in (
+        'autocancel_builds', 'build_fork_prs', 'build_prs_only', 'disable_ssh', 'forks_receive_secret_env_vars', 'oss',
+        'set_github_status', 'setup_workflows', 'write_settings_requires_admin')] + [
+        ('pr_only_branch_overrides', 'list_of_str', {})],
     # vcs_type names no project here; it is still a connection option, refused when it is no choice.
     'circleci_runner_resource_class': [
         ('vcs_type', 'vcs_type', {}), ('resource_class', 'resource_class', {}), ('description', 'text', {}), ('state', 'choice', {}),

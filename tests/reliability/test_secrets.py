@@ -96,6 +96,11 @@ TASKS = r'''
         url: https://127.0.0.1:9/hook
         events: [workflow-completed]
         signing_secret: "{{ signing_secret }}"
+    - name: project_settings
+      ciops.circleci.circleci_project_settings:
+        project_slug: gh/acme/app
+        build_fork_prs: true
+        forks_receive_secret_env_vars: false
     - name: runner_resource_class
       ciops.circleci.circleci_runner_resource_class:
         resource_class: "acme/class-{{ scenario }}"
@@ -185,7 +190,7 @@ def host_vars(scenario, sim):
     status, body = {'ok': (None, None), 'e400': (400, None), 'e500': (500, HTML_500),
                     'e400enc': (400, ENCODED_400)}[scenario]
     return dict(sim_root=sim.root, scenario=scenario,
-                write_faults=[fault(m, status, body) for m in ('POST', 'PUT')] if status else [],
+                write_faults=[fault(m, status, body) for m in ('POST', 'PUT', 'PATCH')] if status else [],
                 read_fault=fault('*', status, body) if status else None)
 
 

@@ -26,6 +26,7 @@ import routes_v1
 import routes_v2_contexts
 import routes_v2_pipelines
 import routes_v2_projects
+import routes_v2_settings
 import routes_runner
 import routes_v2_webhooks
 from render import ApiError, RouteNotFound, html_404, json_response, render
@@ -41,7 +42,7 @@ UNAUTHORIZED = {
     "runner": "Unauthorized",
 }
 CLIENT_ROUTES = (routes_v1.ROUTES + routes_v2_projects.ROUTES + routes_v2_pipelines.ROUTES + routes_v2_contexts.ROUTES
-                 + routes_v2_webhooks.ROUTES + routes_runner.ROUTES)
+                 + routes_v2_webhooks.ROUTES + routes_v2_settings.ROUTES + routes_runner.ROUTES)
 
 
 def redact(obj):

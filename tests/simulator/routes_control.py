@@ -307,6 +307,16 @@ def post_ping(call):
     return 202, {"event_id": event_id, "webhook_id": webhook["id"], "event_type": "ping"}
 
 
+# ---------------------------------------------------------------- project settings
+def post_settings_oss(call):
+    """``{"refused": true}``: project settings PATCHes keep oss false and answer 200 (routes_v2_settings)."""
+    refused = _body(call).get("refused")
+    if not isinstance(refused, bool):
+        return 400, {"message": 'give {"refused": true} or {"refused": false}'}
+    call.state.settings_oss_refused = refused
+    return 200, {"refused": refused}
+
+
 # ---------------------------------------------------------------- self-hosted runners
 def post_runner_connect(call):
     """A runner connects with a token of its class: ``{token, hostname, name, version, resource_class?}``."""
@@ -336,6 +346,7 @@ ROUTES = [
     _control("POST", "/config", post_config),
     _control("GET", "/wire", get_wire),
     _control("POST", "/wire", post_wire),
+    _control("POST", "/settings/oss", post_settings_oss),
     _control("POST", "/seed/builds", post_seed_builds),
     _control("POST", "/seed/projects", post_seed_projects),
     _control("GET", "/state", get_state),

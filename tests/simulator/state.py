@@ -186,6 +186,10 @@ class SimState:
             # for redelivery) and every delivery attempt (deliveries.py). A new epoch abandons the
             # deliveries still on their way.
             self.webhooks: dict[str, dict] = {}
+            # OIDC custom claims (routes_v2_settings) by (org_id, project_id or None): {claim: {value, updated_at}}.
+            self.oidc_claims: dict[tuple, dict] = {}
+            # POST /_sim/settings/oss {"refused": true}: project settings PATCHes keep oss false (routes_v2_settings).
+            self.settings_oss_refused = False
             self.events: dict[str, dict] = {}
             self.deliveries: list[dict] = []
             self.webhook_epoch = getattr(self, "webhook_epoch", 0) + 1
