@@ -26,6 +26,9 @@ APP = V1 + '/project/github/acme/app'
 V2_APP = V2 + '/project/github/acme/app'
 RUNNER = '/api/v3/runner'
 ORG_GLOBAL = 'da6b2a35-8085-4a06-bac8-3aebf6987a25'
+# The seeded organisation gh/acme and its project acme/app (tests/simulator/README.md).
+ORG_GH_ACME = '688e283b-82a6-4f12-85e4-5fc6ced69c2b'
+PROJ_APP = '67899bff-f2d0-43c4-a0ea-f019e733cb62'
 # The seeded GitHub App project (tests/simulator/README.md).
 GHAPP = 'circleci/041bf957-9fbf-4f14-8998-f6a1515102bd/eafdaa3f-a5b1-4ccd-b9a7-77b8db20cd2f'
 IDEMPOTENT = ('GET', 'DELETE')
@@ -116,6 +119,9 @@ PLUGINS = [
            [('GET', V2 + '/project/github/acme/app', 'object'), ('GET', V2 + '/webhook', 'page')]),
     Plugin('circleci_project_settings', 'module', dict(project_slug='gh/acme/app', build_fork_prs=True),
            [('GET', V2_APP + '/settings', 'object'), ('PATCH', V2_APP + '/settings', 'object')]),
+    Plugin('circleci_oidc_claims', 'module', dict(project_slug='gh/acme/app', audience=['sts.example.com'], ttl='1h'),
+           [('GET', V2_APP, 'object'), ('GET', V2 + '/org/%s/project/%s/oidc-custom-claims' % (ORG_GH_ACME, PROJ_APP), 'object'),
+            ('PATCH', V2 + '/org/%s/project/%s/oidc-custom-claims' % (ORG_GH_ACME, PROJ_APP), 'object')]),
     # The runner API (/api/v3) on the simulator's own address: runner_url is derived from api_url (a host that is not
     # circleci.com serves it itself, as CircleCI Server does). acme/linux is the seeded resource class.
     Plugin('circleci_runner_resource_class', 'module', dict(resource_class='acme/new-class', description='new'),

@@ -106,6 +106,8 @@ KINDS = {
                   ('space', 'https://hooks example.com/ci', 'R'), ('port-out-of-range', 'https://hooks.example.com:99999/', 'R'),
                   ('dict', {'x': 1}, 'R'), ('query-fragment', 'https://hooks.example.com/ci?a=b#c', 'S'),
                   ('unicode', u'https://h\u00e9.example.com/\u2713', 'S'), ('huge', 'https://hooks.example.com/' + HUGE, 'C')],
+    # A token lifetime: a duration of hours, minutes and seconds (1h, 30m, 1h30m), checked locally.
+    'ttl': [('empty', '', 'R'), ('words', '1 hour', 'R'), ('zero', '0m', 'R'), ('days', '1d', 'R'), ('dict', {'x': 1}, 'R')],
     'webhook_events': [('empty', [], 'R'), ('bogus', ['pipeline-completed'], 'R'), ('dict', {'x': 1}, 'R'),
                        ('empty-item', [''], 'R'), ('nested', [['a']], 'R')],
 }
@@ -184,6 +186,10 @@ OPTIONS = {
         'autocancel_builds', 'build_fork_prs', 'build_prs_only', 'disable_ssh', 'forks_receive_secret_env_vars', 'oss',
         'set_github_status', 'setup_workflows', 'write_settings_requires_admin')] + [
         ('pr_only_branch_overrides', 'list_of_str', {})],
+    'circleci_oidc_claims': PROJECT + [
+        ('org_id', 'uuid', {'project_slug': None}), ('project_id', 'uuid', {'project_slug': None, 'org_id': tasks.ORG_GH_ACME}),
+        ('audience', 'list_of_str', {}), ('ttl', 'ttl', {}), ('claims', 'list_of_str', {'state': 'absent', 'audience': None, 'ttl': None}),
+        ('state', 'choice', {'audience': None, 'ttl': None})],
     # vcs_type names no project here; it is still a connection option, refused when it is no choice.
     'circleci_runner_resource_class': [
         ('vcs_type', 'vcs_type', {}), ('resource_class', 'resource_class', {}), ('description', 'text', {}), ('state', 'choice', {}),
@@ -221,6 +227,8 @@ OVERRIDES = {
     ('circleci_pipeline', 'parameters', 'number'): 'A',
     # A webhook's name travels in the JSON body of the POST (circleci_webhook_info only compares it).
     ('circleci_webhook', 'name', 'slash-space-unicode'): 'S',
+    # An OIDC audience is any text (a URL, a name): a nested list reaches the module as its text, which CircleCI takes.
+    ('circleci_oidc_claims', 'audience', 'nested'): 'C',
     # Ansible itself turns True into 1 for an int option of a lookup.
     ('circleci_builds', 'build_num', 'bool'): 'C',
     ('circleci_artifacts', 'build_num', 'bool'): 'C',

@@ -101,6 +101,11 @@ TASKS = r'''
         project_slug: gh/acme/app
         build_fork_prs: true
         forks_receive_secret_env_vars: false
+    - name: oidc_claims
+      ciops.circleci.circleci_oidc_claims:
+        project_slug: gh/acme/app
+        audience: [sts.example.com]
+        ttl: 1h
     - name: runner_resource_class
       ciops.circleci.circleci_runner_resource_class:
         resource_class: "acme/class-{{ scenario }}"
