@@ -153,7 +153,7 @@ def report(args, walls, counts):
     emit_area(__file__, AREA, (
         'ours: one `circleci_envvar` task with `variables` (%(n)d items); baseline: a careful `uri` playbook, '
         'one `GET` of the list, then a `POST` loop over the %(n)d variables that skips each one CircleCI already '
-        'lists with the mask of its value (`xxxx` + its last 4 characters: every value here has 14 characters or more, where that is the comparison the module makes). '
+        'lists with the mask of its value (`xxxx` + its last 4 characters, what the module compares for values of 8 characters or more, as all of these are). '
         'Each case is a whole `ansible-playbook` run (start-up included) against the simulator reset to its seed '
         'data; cases interleaved. The floor is Ansible start-up plus one task (`ansible.builtin.ping`): no '
         'playbook of one task can be faster.') % dict(n=args.count), args.runs)

@@ -14,8 +14,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import responses
+import yaml
 
 from ansible.errors import AnsibleError
+
+from ansible_collections.ciops.circleci.plugins.lookup import circleci_pipelines as pipelines_lookup
+from ansible_collections.ciops.circleci.plugins.module_utils import _pipelines as pl
+from ansible_collections.ciops.circleci.plugins.modules import circleci_pipeline
 
 V2 = 'https://circleci.example/api/v2'
 APP = V2 + '/project/github/acme/app/pipeline'
@@ -188,3 +193,24 @@ def test_bad_input_fails_before_any_request(api, run_lookup, terms, options, mes
     with pytest.raises(AnsibleError, match=re.escape(message)):
         run_lookup('circleci_pipelines', terms, **options)
     assert len(api.calls) == 0
+
+
+# Here, not in test_pipelines.py: ansible-test runs module_utils tests where the lookup (it imports
+# ansible.constants) cannot be imported.
+def test_the_normalised_shapes_are_the_documented_ones():
+    """PIPELINE_FIELDS, WORKFLOW_FIELDS and JOB_FIELDS (_pipelines) against what they stand for: the keys the normalising
+    gives, and the RETURN of circleci_pipeline (the one place the shapes are documented field by field)."""
+    returned = yaml.safe_load(circleci_pipeline.RETURN)
+    assert tuple(returned['pipeline']['contains']) == pl.PIPELINE_FIELDS == (
+        'id', 'number', 'state', 'created_at', 'updated_at', 'url', 'project_slug', 'branch', 'tag', 'revision',
+        'errors')
+    workflow = returned['workflows']['contains']
+    assert tuple(workflow) == pl.WORKFLOW_FIELDS + ('pipeline_id', 'jobs')
+    assert sorted(workflow['jobs']['contains']) == sorted(pl.JOB_FIELDS)
+    assert sorted(pl.normalize_pipeline({}, 'https://w')) == sorted(pl.PIPELINE_FIELDS)
+    assert sorted(pl.normalize_workflow({}, 'https://w')) == sorted(pl.WORKFLOW_FIELDS + ('pipeline_id',))
+    assert sorted(pl.normalize_job({})) == sorted(pl.JOB_FIELDS)
+    # The pipelines lookup documents only the two keys it adds to that shape.
+    listed = yaml.safe_load(pipelines_lookup.RETURN)['_list']
+    assert sorted(listed['contains']) == ['status', 'workflows']
+    assert sorted(listed['sample'][0]) == sorted(pl.PIPELINE_FIELDS + ('status', 'workflows'))

@@ -8,12 +8,9 @@ __metaclass__ = type
 import datetime
 
 import pytest
-import yaml
 
-from ansible_collections.ciops.circleci.plugins.lookup import circleci_pipelines as pipelines_lookup
 from ansible_collections.ciops.circleci.plugins.module_utils import _pipelines as pl
 from ansible_collections.ciops.circleci.plugins.module_utils._errors import CircleCIError
-from ansible_collections.ciops.circleci.plugins.modules import circleci_pipeline
 
 
 # -- input rules -----------------------------------------------------------------
@@ -108,25 +105,6 @@ def test_normalize_pipeline_gives_one_shape_whatever_the_endpoint():
     assert out['updated_at'] is None and out['errors'] == []
     with pytest.raises(CircleCIError, match='instead of a JSON object'):
         pl.normalize_pipeline(['x'], 'w')
-
-
-def test_the_normalised_shapes_are_the_documented_ones():
-    """PIPELINE_FIELDS, WORKFLOW_FIELDS and JOB_FIELDS against what they stand for: the keys the normalising
-    gives, and the RETURN of circleci_pipeline (the one place the shapes are documented field by field)."""
-    returned = yaml.safe_load(circleci_pipeline.RETURN)
-    assert tuple(returned['pipeline']['contains']) == pl.PIPELINE_FIELDS == (
-        'id', 'number', 'state', 'created_at', 'updated_at', 'url', 'project_slug', 'branch', 'tag', 'revision',
-        'errors')
-    workflow = returned['workflows']['contains']
-    assert tuple(workflow) == pl.WORKFLOW_FIELDS + ('pipeline_id', 'jobs')
-    assert sorted(workflow['jobs']['contains']) == sorted(pl.JOB_FIELDS)
-    assert sorted(pl.normalize_pipeline({}, 'https://w')) == sorted(pl.PIPELINE_FIELDS)
-    assert sorted(pl.normalize_workflow({}, 'https://w')) == sorted(pl.WORKFLOW_FIELDS + ('pipeline_id',))
-    assert sorted(pl.normalize_job({})) == sorted(pl.JOB_FIELDS)
-    # The pipelines lookup documents only the two keys it adds to that shape.
-    listed = yaml.safe_load(pipelines_lookup.RETURN)['_list']
-    assert sorted(listed['contains']) == ['status', 'workflows']
-    assert sorted(listed['sample'][0]) == sorted(pl.PIPELINE_FIELDS + ('status', 'workflows'))
 
 
 def test_the_slug_of_an_answer_is_read_by_the_one_slug_parser():
