@@ -47,16 +47,24 @@ class V2(Family):
     project = staticmethod(project_path)
     pipeline_run = staticmethod(pipeline_run_path)
 
-    def project_id(self, project, hints=None):
-        """The UUID of a _project.Project (lower case), from GET /project/{slug} (its ``id``): what
-        context restrictions and webhook scopes name a project by. One request per call."""
+    def project_ids(self, project, names=('id',), hints=None):
+        """UUIDs of a _project.Project from one GET /project/{slug} (lower case), by field name: ``id``
+        (what context restrictions and webhook scopes name a project by), ``organization_id`` (what the
+        OIDC claims paths name its organisation by). The reference documents both fields."""
         path = self.project(project)
         answer = self.get(path, expect='object', hints=hints)
-        project_id = field(answer, 'id')
-        if not isinstance(project_id, str) or not project_id:
-            raise CircleCIError('CircleCI answered GET %s without the project id' % self.shown(path),
-                                method='GET', path=self.shown(path))
-        return project_id.lower()
+        ids = {}
+        for name in names:
+            value = field(answer, name)
+            if not isinstance(value, str) or not value:
+                raise CircleCIError("CircleCI answered GET %s without the project's %s" % (self.shown(path), name),
+                                    method='GET', path=self.shown(path))
+            ids[name] = value.lower()
+        return ids
+
+    def project_id(self, project, hints=None):
+        """The UUID of a _project.Project (see project_ids). One request per call."""
+        return self.project_ids(project, hints=hints)['id']
 
     def pages(self, api_path, params=None, hints=None, may_be_missing=False):
         """The item lists of a v2 list ({items, next_page_token}), one page at a time, following ?page-token=

@@ -254,14 +254,8 @@ def owner_of(client, project, desired):
     """(org_id, project_id): as given, or from GET /project/{slug} (its id and organization_id) in one request."""
     if project is None:
         return desired['org_id'], desired['project_id']
-    path = client.v2.project(project)
-    answer = client.v2.get(path, expect='object')
-    ids = pick(answer, ('id', 'organization_id'))
-    for name, value in ids.items():
-        if not isinstance(value, str) or not value:
-            raise CircleCIError('CircleCI answered GET %s without the project\'s %s' % (client.v2.shown(path), name),
-                                method='GET', path=client.v2.shown(path))
-    org_id, project_id = ids['organization_id'].lower(), ids['id'].lower()
+    ids = client.v2.project_ids(project, ('id', 'organization_id'))
+    org_id, project_id = ids['organization_id'], ids['id']
     if desired['org_id'] is not None and desired['org_id'] != org_id:
         raise CircleCIError('the project %s belongs to the organisation %s, not to org_id %s'
                             % (project.slug, org_id, desired['org_id']))
