@@ -85,6 +85,26 @@ class Project(object):
         """API v1.1 serves only GitHub OAuth and Bitbucket Cloud projects."""
         return self.provider in VCS_TYPES
 
+    @property
+    def kind(self):
+        """'classic' for GitHub OAuth and Bitbucket Cloud projects (gh/..., bb/...), 'standalone' for
+        the projects of standalone organisations: GitHub App, GitLab, Bitbucket Data Center
+        (circleci/...). CircleCI gives each kind its own way to schedule and to build."""
+        return 'classic' if self.provider in VCS_TYPES else 'standalone'
+
+    def require_kind(self, kind, what, instead):
+        """Fail before any request when ``what`` meets a project of the other kind; ``instead`` names
+        the module (or option) to use for this project."""
+        if self.kind == kind:
+            return self
+        described = {
+            'classic': 'GitHub OAuth and Bitbucket Cloud projects (gh/..., bb/...)',
+            'standalone': 'projects of standalone organisations: GitHub App, GitLab and Bitbucket Data Center '
+                          '(circleci/...)',
+        }
+        raise CircleCIError('%s serves only %s, not %s; for this project use %s'
+                            % (what, described[kind], self.slug, instead))
+
     def require_v1(self, what, instead=None):
         """Fail before any request when an operation that exists only in v1.1 meets a circleci/ slug."""
         if self.v1_reachable:

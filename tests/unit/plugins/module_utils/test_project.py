@@ -94,6 +94,29 @@ def test_v1_only_operations_refuse_circleci_slugs_and_name_the_v2_way():
     assert gh.require_v1('circleci_cache') is gh
 
 
+@pytest.mark.parametrize('slug, kind', [
+    ('gh/acme/app', 'classic'), ('bitbucket/acme/lib', 'classic'), ('circleci/%s/%s' % (ORG, PRJ), 'standalone'),
+])
+def test_each_slug_form_has_one_project_kind(slug, kind):
+    assert parse_project_slug(slug).kind == kind
+
+
+def test_an_operation_of_the_other_kind_is_refused_naming_the_module_to_use():
+    standalone = parse_project_slug('circleci/%s/%s' % (ORG, PRJ))
+    with pytest.raises(CircleCIError) as info:
+        standalone.require_kind('classic', 'circleci_schedule (legacy scheduled pipelines)', 'circleci_trigger')
+    assert str(info.value) == (
+        'circleci_schedule (legacy scheduled pipelines) serves only GitHub OAuth and Bitbucket Cloud projects '
+        '(gh/..., bb/...), not circleci/%s/%s; for this project use circleci_trigger' % (ORG, PRJ))
+    classic = parse_project_slug('gh/acme/app')
+    with pytest.raises(CircleCIError, match=r'^circleci_trigger serves only projects of standalone organisations: '
+                                            r'GitHub App, GitLab and Bitbucket Data Center \(circleci/\.\.\.\), '
+                                            r'not github/acme/app; for this project use circleci_schedule$'):
+        classic.require_kind('standalone', 'circleci_trigger', 'circleci_schedule')
+    assert classic.require_kind('classic', 'x', 'y') is classic
+    assert standalone.require_kind('standalone', 'x', 'y') is standalone
+
+
 def test_projects_compare_by_value():
     assert parse_project_slug('gh/acme/app') == Project('github', 'acme', 'app')
     assert parse_project_slug('gh/acme/app') != parse_project_slug('bb/acme/app')
